@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test command of the README: sets itself up, then runs every test.
+#   1. nbdev_test   every notebook in nbs/ with the default flags (slow|gpu|paper cells skipped)
+#   2. docs         the Quarto project rendered offline into _docs/ (tools/build_docs.py)
+#   3. pytest       tests/: nbdev_export and nbdev_clean are no-ops, README matches index.ipynb,
+#                   the docs site is complete, loaders on files in the real formats, end-to-end runs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+. .venv/bin/activate
+export MPLBACKEND=Agg PYTHONWARNINGS=ignore::DeprecationWarning
+t0=$SECONDS
+echo "== 1/3 nbdev_test (all notebooks, default flags)"
+nbdev_test --n_workers "${NBDEV_WORKERS:-2}" --timing
+echo "== 2/3 docs build"
+python tools/build_docs.py
+echo "== 3/3 pytest"
+pytest -q -ra tests "$@"
+echo "== all tests passed in $((SECONDS - t0)) s"
