@@ -39,4 +39,5 @@ d = { 'settings': { 'branch': 'main',
                                 'simvae_nb.data.write_celeba_files': ('data.html#write_celeba_files', 'simvae_nb/data.py'),
                                 'simvae_nb.data.write_cifar10_files': ('data.html#write_cifar10_files', 'simvae_nb/data.py'),
                                 'simvae_nb.data.write_idx': ('data.html#write_idx', 'simvae_nb/data.py'),
-                                'simvae_nb.data.write_mnist_files': ('data.html#write_mnist_files', 'simvae_nb/data.py')}}}
+                                'simvae_nb.data.write_mnist_files': ('data.html#write_mnist_files', 'simvae_nb/data.py')},
+            'simvae_nb.prior': {'simvae_nb.prior.log_p_z_given_y': ('prior.html#log_p_z_given_y', 'simvae_nb/prior.py')}}}
