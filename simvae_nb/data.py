@@ -18,8 +18,9 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['HAIR_COLOURS', 'SHAPE_CLASSES', 'SHAPE_FACTORS', 'DATASETS', 'CELEBA_ATTRS', 'ImageSet', 'DataNotFoundError',
-           'CorruptDataError', 'cache_dir', 'search_roots', 'check_idx', 'hair_colour', 'make_shapes', 'show_images',
-           'DatasetInfo', 'load_dataset', 'write_idx', 'write_mnist_files', 'write_cifar10_files', 'write_celeba_files']
+           'CorruptDataError', 'cache_dir', 'search_roots', 'check_idx', 'hair_colour', 'hsv_to_rgb', 'make_shapes',
+           'show_images', 'DatasetInfo', 'load_dataset', 'write_idx', 'write_mnist_files', 'write_cifar10_files',
+           'write_celeba_files']
 
 # %% ../nbs/05_data.ipynb #c922416e
 @dataclass
@@ -225,7 +226,7 @@ def _load_celeba(files:Path, split:str, size:int=64, crop:int=148, num_workers:i
     factors['hair_colour'] = hair_colour(attrs, names)
     return ImageSet('celeba', split, images, attrs[:, names.index('Male')], ['female', 'male'], factors, source=str(files))
 
-# %% ../nbs/05_data.ipynb #c4bb627a
+# %% ../nbs/05_data.ipynb #3868bfba
 SHAPE_CLASSES = ['square', 'triangle', 'ellipse', 'cross']
 SHAPE_FACTORS = ['x', 'y', 'scale', 'rotation', 'hue']
 
@@ -238,10 +239,14 @@ def _sdf(k:int, u:Tensor, v:Tensor) -> Tensor:
     if k == 2: return (torch.sqrt(u ** 2 + (2 * v) ** 2) - 1.0) * 0.5
     return torch.minimum(torch.maximum(u.abs() - 0.9, v.abs() - 0.3), torch.maximum(u.abs() - 0.3, v.abs() - 0.9))
 
-def _hsv_rgb(h:Tensor, s:float=0.9, v:float=1.0) -> Tensor:
-    "(N,) hues in [0,1) -> (N,3) RGB."
-    k = (torch.tensor([5., 3., 1.]) + h[:, None] * 6) % 6
-    return v - v * s * torch.clamp(torch.minimum(k, 4 - k), 0, 1)
+def hsv_to_rgb(hsv:Tensor,  # hue in [0,1), saturation, value in [0,1], stacked along `dim`
+               dim:int=-3,   # the channel dimension
+              ) -> Tensor:   # RGB in [0,1], same shape
+    "HSV to RGB (the closed form of the hexcone model), on any shape with channels along `dim`."
+    h, s, v = hsv.unbind(dim)
+    shape = [1] * hsv.ndim; shape[dim] = 3
+    k = (torch.tensor([5., 3., 1.], device=hsv.device, dtype=hsv.dtype).view(shape) + h.unsqueeze(dim) * 6) % 6
+    return v.unsqueeze(dim) * (1 - s.unsqueeze(dim) * torch.clamp(torch.minimum(k, 4 - k), 0, 1))
 
 def make_shapes(n:int=20000,        # number of images
                 size:int=32,        # height = width in pixels
@@ -267,7 +272,7 @@ def make_shapes(n:int=20000,        # number of images
         m = labels == k
         d[m] = _sdf(k, u[m], v[m])
     alpha = (0.5 - d * s * size / 2).clamp(0, 1)                             # 1-pixel antialiased edge
-    rgb = _hsv_rgb(f['hue'])[:, :, None, None]
+    rgb = hsv_to_rgb(torch.stack([f['hue'], torch.full((n,), 0.9), torch.ones(n)], -1), dim=-1)[:, :, None, None]
     images = (alpha[:, None] * rgb * 255).round().to(torch.uint8)
     return ImageSet('shapes', split, images, labels.long(), list(SHAPE_CLASSES), {k: v.float() for k, v in f.items()},
                     source=f'generated (seed={seed}, size={size})')

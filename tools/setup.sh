@@ -10,14 +10,15 @@ PY=${PYTHON:-python3}
 key=$(cat tools/requirements.txt setup.py settings.ini | sha256sum | cut -c1-16)
 stamp=".venv/.setup-$key"
 if [ ! -f "$stamp" ]; then
-  echo "== setting up .venv (pinned packages; a few minutes the first time)"
+  echo "== setting up .venv (pinned packages; a few minutes the first time; log in .venv/setup.log)"
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r tools/requirements.txt
-  # pytorch-fid pins nothing we need beyond torch/torchvision/scipy/pillow, which are installed above
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps pytorch-fid==0.3.0
+  pip() { .venv/bin/python -m pip --disable-pip-version-check "$@" >>.venv/setup.log 2>&1 || { tail -40 .venv/setup.log; exit 1; }; }
+  pip install --upgrade pip
+  pip install -r tools/requirements.txt
+  # pytorch-fid: --no-deps, its needs (torch, torchvision, numpy, scipy, pillow) are pinned above
+  pip install --no-deps pytorch-fid==0.3.0
   [ -f README.md ] || touch README.md
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+  pip install --no-deps -e .
   rm -f .venv/.setup-*; touch "$stamp"
 fi
 
