@@ -60,4 +60,8 @@ d = { 'settings': { 'branch': 'main',
                                     'simvae_nb.elbo_ssl.posterior': ('elbo_ssl.html#posterior', 'simvae_nb/elbo_ssl.py'),
                                     'simvae_nb.elbo_ssl.prior_z': ('elbo_ssl.html#prior_z', 'simvae_nb/elbo_ssl.py'),
                                     'simvae_nb.elbo_ssl.sample_ssl': ('elbo_ssl.html#sample_ssl', 'simvae_nb/elbo_ssl.py')},
+            'simvae_nb.infonce': { 'simvae_nb.infonce.infonce_estimate': ('infonce.html#infonce_estimate', 'simvae_nb/infonce.py'),
+                                   'simvae_nb.infonce.pmi_critic': ('infonce.html#pmi_critic', 'simvae_nb/infonce.py'),
+                                   'simvae_nb.infonce.sample_contrastive': ('infonce.html#sample_contrastive', 'simvae_nb/infonce.py'),
+                                   'simvae_nb.infonce.ssl_pair_mi': ('infonce.html#ssl_pair_mi', 'simvae_nb/infonce.py')},
             'simvae_nb.prior': {'simvae_nb.prior.log_p_z_given_y': ('prior.html#log_p_z_given_y', 'simvae_nb/prior.py')}}}
