@@ -64,4 +64,5 @@ d = { 'settings': { 'branch': 'main',
                                    'simvae_nb.infonce.pmi_critic': ('infonce.html#pmi_critic', 'simvae_nb/infonce.py'),
                                    'simvae_nb.infonce.sample_contrastive': ('infonce.html#sample_contrastive', 'simvae_nb/infonce.py'),
                                    'simvae_nb.infonce.ssl_pair_mi': ('infonce.html#ssl_pair_mi', 'simvae_nb/infonce.py')},
-            'simvae_nb.prior': {'simvae_nb.prior.log_p_z_given_y': ('prior.html#log_p_z_given_y', 'simvae_nb/prior.py')}}}
+            'simvae_nb.prior': { 'simvae_nb.prior.log_p_z_given_y': ('prior.html#log_p_z_given_y', 'simvae_nb/prior.py'),
+                                 'simvae_nb.prior.log_p_z_given_y_cos': ('prior.html#log_p_z_given_y_cos', 'simvae_nb/prior.py')}}}
