@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['ARCHS', 'DEFAULT_ARCH', 'DEFAULT_LATENT', 'MLPEncoder', 'MLPDecoder', 'BasicBlock', 'ResNetEncoder', 'ResNetDecoder',
-           'projection_head', 'make_encoder', 'make_decoder']
+           'projection_head', 'head_dim', 'make_encoder', 'make_decoder']
 
 # %% ../nbs/10_models.ipynb #c375b104
 def _mlp(sizes:list) -> nn.Sequential:
@@ -94,17 +94,24 @@ class ResNetDecoder(nn.Module):
     def forward(self, z:Tensor) -> Tensor:
         return self.out(self.blocks(F.relu(self.fc(z)).view(-1, 256, 4, 4)))
 
-# %% ../nbs/10_models.ipynb #63bffef8
-def projection_head(in_dim:int,        # representation size
-                    hidden:int=512,    # width of the hidden layers
-                    out_dim:int=128,   # output size
-                    layers:int=2,      # number of linear layers (>= 1; 1 = a linear projection)
-                   ) -> nn.Sequential:
-    "MLP head: (Linear-BN-ReLU) x (layers-1), then Linear."
-    if layers < 1: raise ValueError(f'a projection head needs layers >= 1, got {layers}')
+# %% ../nbs/10_models.ipynb #fd1c6382
+def projection_head(in_dim:int,          # representation size
+                    hidden:int=512,      # width of the hidden layers
+                    out_dim:int=128,     # output size
+                    layers:int=2,        # 0: no head (identity), 1: a linear projection, >= 2: an MLP
+                    batch_norm:bool=True,  # batch norm after each hidden linear layer (SimCLR) or none (MoCo v2)
+                   ) -> nn.Module:
+    "MLP head: (Linear[-BN]-ReLU) x (layers-1), then Linear; the identity for layers=0."
+    if layers < 0: raise ValueError(f'a projection head needs layers >= 0, got {layers}')
+    if layers == 0: return nn.Identity()
     mods, d = [], in_dim
-    for _ in range(layers - 1): mods += [nn.Linear(d, hidden), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True)]; d = hidden
+    for _ in range(layers - 1):
+        mods += [nn.Linear(d, hidden), *([nn.BatchNorm1d(hidden)] if batch_norm else []), nn.ReLU(inplace=True)]; d = hidden
     return nn.Sequential(*mods, nn.Linear(d, out_dim))
+
+def head_dim(in_dim:int, out_dim:int, layers:int) -> int:
+    "Size of the embedding a head of `layers` layers outputs."
+    return out_dim if layers else in_dim
 
 # %% ../nbs/10_models.ipynb #627b6bc2
 ARCHS = {'mlp': (MLPEncoder, MLPDecoder), 'resnet': (ResNetEncoder, ResNetDecoder)}
