@@ -261,7 +261,7 @@ def style_table(summary:pd.DataFrame, probe:str='mlp') -> pd.DataFrame:
         index=['dataset', 'method'], columns='task', values='cell', aggfunc='first')
     return t[[c for c in ['crop_x', 'crop_y', 'crop_area', 'crop_ratio', 'brightness', 'contrast', 'saturation', 'hue', 'flip'] if c in t]]
 
-# %% ../nbs/32_results.ipynb #4491e7c3
+# %% ../nbs/32_results.ipynb #f884a9cc
 def _celeba(summary, probe):
     s = summary.query("dataset == 'celeba' and layer == 'pre' and probe == @probe")
     if s.empty: raise ValueError('no CelebA results in the summary: evaluate CelebA runs first')
@@ -287,7 +287,7 @@ def figure5(summary:pd.DataFrame, probe:str='mlp', reference:str='simvae'):
     piv = att.pivot_table(index='task', columns='method', values='mean')
     if reference in piv:
         gain = piv.drop(columns=reference).rsub(piv[reference], axis=0)
-        gain = gain.loc[piv.mean(1).sort_values().index].reset_index().melt(id_vars='task', var_name='baseline', value_name='gain')
+        gain = gain.loc[piv.mean(axis=1).sort_values().index].reset_index().melt(id_vars='task', var_name='baseline', value_name='gain')
         sns.pointplot(gain, x='task', y='gain', hue='baseline', ax=ax[2], linestyle='none', markersize=4,
                       dodge=0.4 if gain['baseline'].nunique() > 1 else False)
         ax[2].axhline(0, c='grey', lw=0.8); ax[2].tick_params(axis='x', rotation=90, labelsize=7)
