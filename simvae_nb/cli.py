@@ -11,7 +11,7 @@ from .learner import TrainConfig, train
 # %% auto #0
 __all__ = ['main']
 
-# %% ../nbs/21_cli.ipynb #475df75c
+# %% ../nbs/21_cli.ipynb #8b5411e9
 @call_parse
 def main(dataset:str='fashion_mnist',  # mnist, fashion_mnist, cifar10, celeba, shapes
          method:str='simvae',          # simvae, vae, beta_vae, cr_vae, simclr, vicreg, moco, moco_v2, random
@@ -31,10 +31,11 @@ def main(dataset:str='fashion_mnist',  # mnist, fashion_mnist, cifar10, celeba, 
          device:str='auto',
          checkpoint_every:int=1,
          no_progress:bool=False,       # hide the progress bar
+         threads:int=None,             # CPU threads for torch (default: torch's)
         ):
     "Train a method (or resume its run directory)."
     cfg = TrainConfig(dataset=dataset, method=method, seed=seed, epochs=epochs, batch_size=batch_size, batch_unit=batch_unit,
                       n_views=n_views, lr=lr, latent_dim=latent_dim, arch=arch, hparams=json.loads(hparams),
                       augment=json.loads(augment), train_size=train_size, out_dir=out_dir, data_root=data_root,
-                      device=device, checkpoint_every=checkpoint_every, progress=not no_progress)
+                      device=device, checkpoint_every=checkpoint_every, progress=not no_progress, threads=threads)
     train(cfg)

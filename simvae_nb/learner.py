@@ -27,7 +27,7 @@ __all__ = ['TrainConfig', 'atomic_write', 'save_checkpoint', 'load_checkpoint', 
            'resolve_device', 'Callback', 'ProgressCB', 'MetricsCB', 'CheckpointCB', 'NonFiniteLossError', 'Learner',
            'train', 'load_run']
 
-# %% ../nbs/20_learner.ipynb #f8aecfc2
+# %% ../nbs/20_learner.ipynb #b7c063ff
 def _is_int(v): return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 def _is_num(v): return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
 
@@ -59,6 +59,7 @@ class TrainConfig:
     checkpoint_every: int = 1       # epochs between checkpoints (one is always written at the end)
     amp: bool = True                # bf16 autocast on CUDA
     progress: bool = True           # show a progress bar
+    threads: int | None = None      # CPU threads for torch (None: torch's default); 1 when processes share few cores
 
     def __post_init__(self):
         def bad(name, want): raise ValueError(f'{name} must be {want}, got {getattr(self, name)!r}')
@@ -73,6 +74,7 @@ class TrainConfig:
         if self.latent_dim is None: self.latent_dim = DEFAULT_LATENT[self.arch]
         for k in ('seed', 'epochs'):
             if not (_is_int(getattr(self, k)) and getattr(self, k) >= 0): bad(k, 'an integer >= 0')
+        if self.threads is not None and not (_is_int(self.threads) and self.threads >= 1): bad('threads', 'None or an integer >= 1')
         for k in ('batch_size', 'latent_dim', 'checkpoint_every'):
             if not (_is_int(getattr(self, k)) and getattr(self, k) >= 1): bad(k, 'an integer >= 1')
         if not (_is_int(self.n_views) and self.n_views >= 1): bad('n_views', 'an integer >= 1')
@@ -115,7 +117,7 @@ class TrainConfig:
     def identity(self) -> dict:
         "The fields that define the training trajectory: a checkpoint resumes only into the same identity."
         return {k: v for k, v in self.to_dict().items()
-                if k not in ('epochs', 'out_dir', 'data_root', 'device', 'checkpoint_every', 'progress')}
+                if k not in ('epochs', 'out_dir', 'data_root', 'device', 'checkpoint_every', 'progress', 'threads')}
 
 # %% ../nbs/20_learner.ipynb #4288a82a
 def atomic_write(path, data:bytes):
@@ -221,7 +223,7 @@ class CheckpointCB(Callback):
 class NonFiniteLossError(RuntimeError):
     "The loss became NaN or infinite; the run stops and the last good checkpoint is kept."
 
-# %% ../nbs/20_learner.ipynb #d412e5cb
+# %% ../nbs/20_learner.ipynb #b7b4b044
 class Learner:
     "Trains `cfg.method` on `cfg.dataset`; writes and resumes the run directory `cfg.out_dir`."
     def __init__(self, cfg:TrainConfig, cbs:list|None=None):
@@ -235,6 +237,7 @@ class Learner:
             self.rank, self.world = dist.get_rank(), dist.get_world_size()
         self.main_process = self.rank == 0
         self.device = resolve_device(cfg.device, int(os.environ.get('LOCAL_RANK', '0')))
+        if cfg.threads is not None and self.device.type == 'cpu': torch.set_num_threads(cfg.threads)
         if self.device.type == 'cuda': torch.cuda.set_device(self.device)
         self.cbs = sorted((cbs if cbs is not None else []) + [ProgressCB() if cfg.progress else Callback(), MetricsCB(), CheckpointCB()],
                           key=lambda c: c.order)

@@ -11,7 +11,8 @@ bash tools/setup.sh
 export MPLBACKEND=Agg PYTHONWARNINGS=ignore::DeprecationWarning
 t0=$SECONDS
 echo "== 1/3 nbdev_test (all notebooks, default flags)"
-nbdev_test --n_workers "${NBDEV_WORKERS:-2}" --timing
+# two notebooks at a time on two cores: one torch thread each, or OpenMP threads fight for the cores
+OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE nbdev_test --n_workers "${NBDEV_WORKERS:-2}" --timing
 echo "== 2/3 docs build"
 python tools/build_docs.py
 echo "== 3/3 pytest"
