@@ -24,7 +24,7 @@ __all__ = ['FID_WEIGHTS_FILE', 'FID_WEIGHTS_URL', 'FID_WEIGHTS_SHA256', 'frechet
            'FIDWeightsNotFoundError', 'fid_weights_places', 'find_fid_weights', 'sha256_of', 'fid_inception',
            'write_random_fid_weights', 'inception_features', 'fid', 'generative_quality']
 
-# %% ../nbs/41_fid.ipynb #cfd0301f
+# %% ../nbs/41_fid.ipynb #d62fd1f7
 def _psd_sqrt(a:np.ndarray) -> np.ndarray:
     "The symmetric square root of a symmetric positive semi-definite matrix (negative rounding errors clipped)."
     w, v = np.linalg.eigh(a)
@@ -43,7 +43,7 @@ def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
     d = mu1 - mu2
     return float(d @ d + np.trace(s1) + np.trace(s2) - 2 * tr_sqrt)
 
-# %% ../nbs/41_fid.ipynb #1c9def76
+# %% ../nbs/41_fid.ipynb #21aeaf20
 def feature_stats(features) -> tuple:
     "Mean and covariance (unbiased, as pytorch-fid's `np.cov`) of (N,D) features, in float64."
     f = np.asarray(features, dtype=np.float64)
@@ -60,7 +60,7 @@ def fid_from_features(f1, f2) -> float:
         f1, f2 = f1 @ basis, f2 @ basis
     return frechet_distance(*feature_stats(f1), *feature_stats(f2))
 
-# %% ../nbs/41_fid.ipynb #04aa3e79
+# %% ../nbs/41_fid.ipynb #4a1aed3c
 FID_WEIGHTS_FILE = 'pt_inception-2015-12-05-6726825d.pth'
 FID_WEIGHTS_URL = f'https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/{FID_WEIGHTS_FILE}'
 FID_WEIGHTS_SHA256 = '6726825d'          # the prefix of the file's SHA-256 in its name (torch.hub's convention)
@@ -89,7 +89,7 @@ def find_fid_weights(weights_path=None) -> Path:
         f'It is never downloaded automatically. Download it where there is internet access from\n  {FID_WEIGHTS_URL}\n'
         f'and put it at {places[0][1]}' + ('' if weights_path is not None else ' (or pass weights_path=PATH)') + '.')
 
-# %% ../nbs/41_fid.ipynb #8a4e7503
+# %% ../nbs/41_fid.ipynb #17b5a452
 def _pytorch_fid():
     try: import pytorch_fid.inception as inception
     except ImportError as e:
@@ -142,7 +142,7 @@ def fid_inception(weights_path=None,   # the weights file (or a folder holding i
                       'weights; FID values computed with them are not comparable with published ones')
     return model.eval().to(device)
 
-# %% ../nbs/41_fid.ipynb #f9b80aaa
+# %% ../nbs/41_fid.ipynb #15a179da
 def write_random_fid_weights(path,        # a file, or a folder (the file is then FID_WEIGHTS_FILE in it)
                              seed:int=0,
                             ) -> Path:
@@ -159,7 +159,7 @@ def write_random_fid_weights(path,        # a file, or a folder (the file is the
     torch.save(net.state_dict(), path)
     return path
 
-# %% ../nbs/41_fid.ipynb #8c5ba0bd
+# %% ../nbs/41_fid.ipynb #b4a90a18
 @torch.no_grad()
 def inception_features(images:Tensor,       # (N,C,H,W), C = 1 or 3, uint8 or float in [0,1]
                        model:nn.Module,     # from `fid_inception`
@@ -177,7 +177,7 @@ def inception_features(images:Tensor,       # (N,C,H,W), C = 1 or 3, uint8 or fl
         out.append(f.flatten(1).double().cpu().numpy())
     return np.concatenate(out) if out else np.zeros((0, 2048))
 
-# %% ../nbs/41_fid.ipynb #9888b913
+# %% ../nbs/41_fid.ipynb #f72d87d8
 def fid(images1:Tensor,            # (N,C,H,W) uint8 or float in [0,1]
         images2:Tensor,            # (M,C,H,W)
         model:nn.Module|None=None, # the FID Inception; None: `fid_inception(weights_path)`
@@ -192,7 +192,7 @@ def fid(images1:Tensor,            # (N,C,H,W) uint8 or float in [0,1]
         features = lambda x: inception_features(x, model, batch_size, device)
     return fid_from_features(features(images1), features(images2))
 
-# %% ../nbs/41_fid.ipynb #6e47e95f
+# %% ../nbs/41_fid.ipynb #84c4cdfb
 def generative_quality(runs:dict,                 # {name: run directory}
                        n_fid:int=10000,           # images in each set compared by FID
                        fid:bool=True,             # False: the MSE column alone

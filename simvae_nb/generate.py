@@ -23,7 +23,7 @@ __all__ = ['as_float', 'encode_images', 'DecoderConfig', 'DecoderFit', 'init_out
            'load_codec', 'pick_images', 'reconstructions', 'image_rows', 'reconstruction_figure', 'fit_class_gaussians',
            'sample_class_gaussians', 'generate', 'class_gaussians', 'generation_figure', 'reconstruction_mse']
 
-# %% ../nbs/40_generate.ipynb #e882a373
+# %% ../nbs/40_generate.ipynb #0814ce71
 def as_float(images:Tensor) -> Tensor:
     "uint8 images to float32 in [0, 1]; float images are returned as float32."
     return images.float() / 255 if images.dtype == torch.uint8 else images.float()
@@ -38,7 +38,7 @@ def encode_images(encode,               # callable: float images (B,C,H,W) in [0
     out = [encode(as_float(images[i:i + batch_size].to(device))).float().cpu() for i in range(0, len(images), batch_size)]
     return torch.cat(out) if out else torch.empty(0)
 
-# %% ../nbs/40_generate.ipynb #206d87fd
+# %% ../nbs/40_generate.ipynb #d24a4350
 @dataclass
 class DecoderConfig:
     "How a decoder is trained on frozen representations (A.7.6)."
@@ -61,7 +61,7 @@ class DecoderConfig:
         if not 0 < self.val_frac < 1: bad('val_frac', 'in (0, 1)')
         if self.train_size is not None and not (isinstance(self.train_size, int) and self.train_size >= 2): bad('train_size', 'None or an integer >= 2')
 
-# %% ../nbs/40_generate.ipynb #eed82171
+# %% ../nbs/40_generate.ipynb #a0a3f762
 @dataclass
 class DecoderFit:
     "A decoder trained on frozen representations, with its training history."
@@ -134,7 +134,7 @@ def fit_decoder(z:Tensor,                 # (N,L) frozen representations of `ima
     dec.load_state_dict(best_state)
     return DecoderFit(dec.eval(), history, best_epoch, val_idx, cfg)
 
-# %% ../nbs/40_generate.ipynb #91916365
+# %% ../nbs/40_generate.ipynb #6ba5397f
 class Codec(nn.Module):
     "A frozen representation and a way back to images: the method's own decoder, or one trained on its representations."
     def __init__(self, method:nn.Module,           # a trained `Method` (anything with `encode`; `decode` if generative)
@@ -157,7 +157,7 @@ class Codec(nn.Module):
 
     def __repr__(self): return f'Codec({self.name}, {"own decoder" if self.decoder is None else "decoder on frozen representations"})'
 
-# %% ../nbs/40_generate.ipynb #da47235c
+# %% ../nbs/40_generate.ipynb #0b9c37ef
 @functools.lru_cache(maxsize=4)
 def _split(dataset:str, split:str, data_root=None) -> ImageSet:
     return load_dataset(dataset, split, data_root=data_root)
@@ -196,7 +196,7 @@ def load_codec(run_dir,                          # a run directory written by `t
                                'history': fit.history, 'best_epoch': fit.best_epoch})
     return Codec(method, decoder.to(device)).to(device)
 
-# %% ../nbs/40_generate.ipynb #c149d915
+# %% ../nbs/40_generate.ipynb #1d772a00
 def pick_images(labels:Tensor,   # (N,) class labels of a split
                 n:int=10,        # how many
                ) -> Tensor:      # (n,) indices
@@ -235,7 +235,7 @@ def image_rows(rows:dict,           # {row label: (n,C,H,W) float images in [0,1
     fig.tight_layout(pad=0.3)
     return fig
 
-# %% ../nbs/40_generate.ipynb #24849f48
+# %% ../nbs/40_generate.ipynb #f449b870
 def reconstruction_figure(runs:dict,            # {method name: run directory}, all on one dataset
                           n:int=10,             # test images (see `pick_images`)
                           indices=None,         # or exactly these test images
@@ -260,7 +260,7 @@ def reconstruction_figure(runs:dict,            # {method name: run directory}, 
     if out is not None: fig.savefig(out, dpi=150, bbox_inches='tight')
     return fig
 
-# %% ../nbs/40_generate.ipynb #53724081
+# %% ../nbs/40_generate.ipynb #bf2a607c
 def fit_class_gaussians(z:Tensor,             # (N,L) representations
                         labels:Tensor,        # (N,) class labels
                         reg_covar:float=1e-6, # added to the covariance's diagonal (scikit-learn's default)
@@ -289,7 +289,7 @@ def sample_class_gaussians(gaussians:dict,    # from `fit_class_gaussians`
         z[m] = rng.multivariate_normal(g.means_[0], g.covariances_[0], size=int(m.sum()), method='cholesky')
     return torch.from_numpy(z).float()
 
-# %% ../nbs/40_generate.ipynb #78525ea5
+# %% ../nbs/40_generate.ipynb #f2cda2c0
 @torch.no_grad()
 def generate(codec:Codec,          # decodes the samples
              gaussians:dict,       # class Gaussians fitted to the codec's training representations
@@ -329,7 +329,7 @@ def generation_figure(run_dir,                    # a run directory
     if out is not None: fig.savefig(out, dpi=150, bbox_inches='tight')
     return fig
 
-# %% ../nbs/40_generate.ipynb #b9b8c4a1
+# %% ../nbs/40_generate.ipynb #9a93cb5c
 @torch.no_grad()
 def reconstruction_mse(codec:Codec,        # a codec
                        images:Tensor,      # (N,C,H,W) uint8 or float in [0,1], e.g. the test set
