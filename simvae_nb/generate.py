@@ -19,9 +19,10 @@ from .models import MLPDecoder, ResNetDecoder, make_decoder
 from .learner import TrainConfig, load_run, resolve_device, save_checkpoint, load_checkpoint, checkpoint_digest
 
 # %% auto #0
-__all__ = ['as_float', 'encode_images', 'DecoderConfig', 'DecoderFit', 'init_output_bias', 'fit_decoder', 'Codec', 'train_images',
-           'load_codec', 'pick_images', 'reconstructions', 'image_rows', 'reconstruction_figure', 'fit_class_gaussians',
-           'sample_class_gaussians', 'generate', 'class_gaussians', 'generation_figure', 'reconstruction_mse']
+__all__ = ['as_float', 'encode_images', 'DecoderConfig', 'DecoderFit', 'StandardizedDecoder', 'init_output_bias', 'fit_decoder',
+           'Codec', 'train_images', 'load_codec', 'pick_images', 'reconstructions', 'image_rows',
+           'reconstruction_figure', 'fit_class_gaussians', 'sample_class_gaussians', 'generate', 'class_gaussians',
+           'generation_figure', 'reconstruction_mse']
 
 # %% ../nbs/40_generate.ipynb #0814ce71
 def as_float(images:Tensor) -> Tensor:
@@ -38,7 +39,7 @@ def encode_images(encode,               # callable: float images (B,C,H,W) in [0
     out = [encode(as_float(images[i:i + batch_size].to(device))).float().cpu() for i in range(0, len(images), batch_size)]
     return torch.cat(out) if out else torch.empty(0)
 
-# %% ../nbs/40_generate.ipynb #d24a4350
+# %% ../nbs/40_generate.ipynb #9acf5a7a
 @dataclass
 class DecoderConfig:
     "How a decoder is trained on frozen representations (A.7.6)."
@@ -50,6 +51,7 @@ class DecoderConfig:
     val_frac: float = 0.1          # fraction of the training images held out for validation
     train_size: int | None = None  # train on the first N training images of the run; None: as many as its encoder saw
     init_mean: bool = True         # start from the training split's mean image (the output bias; see below)
+    standardize: bool = True       # feed (z - mean) / std, with the training split's statistics (see below)
     seed: int = 0                  # the split, the batch order and the decoder's initialisation
 
     def __post_init__(self):
@@ -61,11 +63,11 @@ class DecoderConfig:
         if not 0 < self.val_frac < 1: bad('val_frac', 'in (0, 1)')
         if self.train_size is not None and not (isinstance(self.train_size, int) and self.train_size >= 2): bad('train_size', 'None or an integer >= 2')
 
-# %% ../nbs/40_generate.ipynb #a0a3f762
+# %% ../nbs/40_generate.ipynb #de7510a5
 @dataclass
 class DecoderFit:
     "A decoder trained on frozen representations, with its training history."
-    decoder: nn.Module         # pre-activation outputs: images = sigmoid(decoder(z))
+    decoder: nn.Module         # a StandardizedDecoder, pre-activation outputs: images = sigmoid(decoder(z))
     history: list              # one dict per epoch: epoch, train_mse, val_mse
     best_epoch: int            # the epoch whose weights `decoder` holds
     val_idx: Tensor            # the held-out images (indices into the training images)
@@ -73,6 +75,15 @@ class DecoderFit:
 
     @property
     def best_val_mse(self) -> float: return self.history[self.best_epoch - 1]['val_mse']
+
+class StandardizedDecoder(nn.Module):
+    "The decoder applied to (z - mean) / std, with fixed statistics of the representations it was trained on."
+    def __init__(self, decoder:nn.Module, mean:Tensor, std:Tensor):
+        super().__init__()
+        self.decoder = decoder
+        self.register_buffer('mean', mean.float().clone()); self.register_buffer('std', std.float().clone())
+
+    def forward(self, z:Tensor) -> Tensor: return self.decoder((z - self.mean) / self.std)
 
 @torch.no_grad()
 def init_output_bias(decoder:nn.Module,   # an `MLPDecoder` or a `ResNetDecoder`
@@ -112,8 +123,10 @@ def fit_decoder(z:Tensor,                 # (N,L) frozen representations of `ima
         torch.manual_seed(cfg.seed)
         dec = make_decoder(arch, tuple(images.shape[1:]), z.shape[1])
     if cfg.init_mean: init_output_bias(dec, as_float(images[tr_idx]).mean(0))
-    dec = dec.to(device)
-    z, images = z.float().to(device), images.to(device)
+    z = z.float()
+    mean, std = (z[tr_idx].mean(0), z[tr_idx].std(0).clamp_min(1e-12)) if cfg.standardize else (torch.zeros(z.shape[1]), torch.ones(z.shape[1]))
+    dec = StandardizedDecoder(dec, mean, std).to(device)
+    z, images = z.to(device), images.to(device)
     zv, xv = z[val_idx.to(device)], images[val_idx.to(device)]
     opt = torch.optim.Adam(dec.parameters(), lr=cfg.lr)
     history, best, best_epoch, best_state = [], math.inf, 0, None
@@ -134,7 +147,7 @@ def fit_decoder(z:Tensor,                 # (N,L) frozen representations of `ima
     dec.load_state_dict(best_state)
     return DecoderFit(dec.eval(), history, best_epoch, val_idx, cfg)
 
-# %% ../nbs/40_generate.ipynb #6ba5397f
+# %% ../nbs/40_generate.ipynb #4d29c09d
 class Codec(nn.Module):
     "A frozen representation and a way back to images: the method's own decoder, or one trained on its representations."
     def __init__(self, method:nn.Module,           # a trained `Method` (anything with `encode`; `decode` if generative)
@@ -157,7 +170,7 @@ class Codec(nn.Module):
 
     def __repr__(self): return f'Codec({self.name}, {"own decoder" if self.decoder is None else "decoder on frozen representations"})'
 
-# %% ../nbs/40_generate.ipynb #0b9c37ef
+# %% ../nbs/40_generate.ipynb #4360f46c
 @functools.lru_cache(maxsize=4)
 def _split(dataset:str, split:str, data_root=None) -> ImageSet:
     return load_dataset(dataset, split, data_root=data_root)
@@ -185,18 +198,19 @@ def load_codec(run_dir,                          # a run directory written by `t
            'arch': cfg.arch, 'latent_dim': cfg.latent_dim}
     path = run_dir / 'decoder.pt'
     saved = load_checkpoint(path) if path.exists() and not refit else None
-    decoder = make_decoder(cfg.arch, tuple(ds.images.shape[1:]), cfg.latent_dim)
-    if saved is not None and saved.get('format') == 'simvae_nb/decoder/1' and saved['key'] == key:
+    L = cfg.latent_dim
+    decoder = StandardizedDecoder(make_decoder(cfg.arch, tuple(ds.images.shape[1:]), L), torch.zeros(L), torch.ones(L))
+    if saved is not None and saved.get('format') == 'simvae_nb/decoder/2' and saved['key'] == key:
         decoder.load_state_dict(saved['state_dict'], strict=True)
     else:
         z = encode_images(method.encode, ds.images, device=device)
         fit = fit_decoder(z, ds.images, cfg.arch, dcfg, device, progress)
         decoder = fit.decoder
-        save_checkpoint(path, {'format': 'simvae_nb/decoder/1', 'key': key, 'state_dict': decoder.state_dict(),
+        save_checkpoint(path, {'format': 'simvae_nb/decoder/2', 'key': key, 'state_dict': decoder.state_dict(),
                                'history': fit.history, 'best_epoch': fit.best_epoch})
     return Codec(method, decoder.to(device)).to(device)
 
-# %% ../nbs/40_generate.ipynb #1d772a00
+# %% ../nbs/40_generate.ipynb #93079148
 def pick_images(labels:Tensor,   # (N,) class labels of a split
                 n:int=10,        # how many
                ) -> Tensor:      # (n,) indices
@@ -222,7 +236,8 @@ def image_rows(rows:dict,           # {row label: (n,C,H,W) float images in [0,1
     "A figure with one labelled row of images per entry."
     import matplotlib.pyplot as plt
     n = max(len(v) for v in rows.values())
-    fig, axs = plt.subplots(len(rows), n, figsize=(scale * n + 1.2, scale * len(rows) + (0.4 if title else 0)), squeeze=False)
+    fig, axs = plt.subplots(len(rows), n, figsize=(scale * n + 1.2, scale * len(rows) + (0.4 if title else 0)), squeeze=False,
+                            layout='constrained')
     for r, (label, imgs) in enumerate(rows.items()):
         for i, ax in enumerate(axs[r]):
             ax.set_xticks([]); ax.set_yticks([])
@@ -232,10 +247,10 @@ def image_rows(rows:dict,           # {row label: (n,C,H,W) float images in [0,1
                 ax.imshow(x.permute(1, 2, 0).squeeze(-1).numpy(), cmap='gray' if x.shape[0] == 1 else None, vmin=0, vmax=1)
         axs[r, 0].set_ylabel(label, rotation=0, ha='right', va='center', fontsize=9)
     if title: fig.suptitle(title, fontsize=10)
-    fig.tight_layout(pad=0.3)
+    fig.get_layout_engine().set(w_pad=0.01, h_pad=0.01, wspace=0.02, hspace=0.02)
     return fig
 
-# %% ../nbs/40_generate.ipynb #f449b870
+# %% ../nbs/40_generate.ipynb #0896c5f8
 def reconstruction_figure(runs:dict,            # {method name: run directory}, all on one dataset
                           n:int=10,             # test images (see `pick_images`)
                           indices=None,         # or exactly these test images
@@ -260,7 +275,7 @@ def reconstruction_figure(runs:dict,            # {method name: run directory}, 
     if out is not None: fig.savefig(out, dpi=150, bbox_inches='tight')
     return fig
 
-# %% ../nbs/40_generate.ipynb #bf2a607c
+# %% ../nbs/40_generate.ipynb #c1f9e6f3
 def fit_class_gaussians(z:Tensor,             # (N,L) representations
                         labels:Tensor,        # (N,) class labels
                         reg_covar:float=1e-6, # added to the covariance's diagonal (scikit-learn's default)
@@ -289,7 +304,7 @@ def sample_class_gaussians(gaussians:dict,    # from `fit_class_gaussians`
         z[m] = rng.multivariate_normal(g.means_[0], g.covariances_[0], size=int(m.sum()), method='cholesky')
     return torch.from_numpy(z).float()
 
-# %% ../nbs/40_generate.ipynb #f2cda2c0
+# %% ../nbs/40_generate.ipynb #1323aa44
 @torch.no_grad()
 def generate(codec:Codec,          # decodes the samples
              gaussians:dict,       # class Gaussians fitted to the codec's training representations
@@ -329,7 +344,7 @@ def generation_figure(run_dir,                    # a run directory
     if out is not None: fig.savefig(out, dpi=150, bbox_inches='tight')
     return fig
 
-# %% ../nbs/40_generate.ipynb #9a93cb5c
+# %% ../nbs/40_generate.ipynb #54d9423a
 @torch.no_grad()
 def reconstruction_mse(codec:Codec,        # a codec
                        images:Tensor,      # (N,C,H,W) uint8 or float in [0,1], e.g. the test set
