@@ -23,8 +23,8 @@ from .objectives import Method
 from .learner import atomic_write, save_checkpoint, load_checkpoint
 
 # %% auto #0
-__all__ = ['EvalConfig', 'limit_threads', 'has_head', 'encode_images', 'file_digest', 'cached', 'ProbeResult', 'fit_probes',
-           'knn_accuracy', 'cluster_accuracy', 'gmm_scores', 'content_scores']
+__all__ = ['EvalConfig', 'limit_threads', 'has_head', 'file_digest', 'cached', 'ProbeResult', 'fit_probes', 'knn_accuracy',
+           'cluster_accuracy', 'gmm_scores', 'content_scores']
 
 # %% ../nbs/30_content.ipynb #e2b48cc4
 def _is_int(v): return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
@@ -78,24 +78,10 @@ def limit_threads(n:int|None):
         with threadpool_limits(n): yield
     finally: torch.set_num_threads(old)
 
-# %% ../nbs/30_content.ipynb #7a2a2da2
+# %% ../nbs/30_content.ipynb #c960992e
 def has_head(method:Method) -> bool:
     "Does the method have a projection head, i.e. does `project` differ from `encode`?"
     return type(method).project is not Method.project
-
-@torch.no_grad()
-def encode_images(method:Method,       # a trained method, in eval mode
-                  images:Tensor,        # uint8 (N,C,H,W), on any device
-                  head:bool=False,      # False: `encode` (the representation); True: `project` (after the head)
-                  batch_size:int=1024,
-                  device=None,          # where to run; default the method's device
-                 ) -> np.ndarray:       # float32 (N,L)
-    "The representations of `images`, in batches, without augmentation."
-    method.eval()
-    device = device or next(method.parameters()).device
-    f = method.project if head else method.encode
-    out = [f(images[i:i + batch_size].to(device).float() / 255).float().cpu() for i in range(0, len(images), batch_size)]
-    return torch.cat(out).numpy() if out else np.zeros((0, method.latent_dim), np.float32)
 
 # %% ../nbs/30_content.ipynb #f40ce738
 def file_digest(path, chunk:int=1 << 20) -> str:
@@ -243,7 +229,7 @@ def knn_accuracy(x_train:np.ndarray, y_train:np.ndarray,   # (N,L), (N,) int
     pred = counts.argmax(-1)                                             # ties: smallest label
     return 100 * (pred == y_test[:, None]).mean(0)
 
-# %% ../nbs/30_content.ipynb #8fb45752
+# %% ../nbs/30_content.ipynb #78a97dfa
 def cluster_accuracy(y_true:np.ndarray, y_pred:np.ndarray) -> float:
     "Accuracy (percent) of the best one-to-one map of predicted clusters to true labels (Hungarian matching)."
     c = contingency_matrix(y_true, y_pred)                 # (labels, clusters)

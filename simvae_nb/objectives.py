@@ -15,8 +15,8 @@ import torch.nn.functional as F
 from .models import make_encoder
 
 # %% auto #0
-__all__ = ['MethodConfig', 'Method', 'Random', 'gaussian_nll', 'bernoulli_nll', 'kl_std_normal', 'kl_gaussians',
-           'gaussian_entropy', 'reparameterize']
+__all__ = ['MethodConfig', 'Method', 'as_float', 'encode_images', 'Random', 'gaussian_nll', 'bernoulli_nll', 'kl_std_normal',
+           'kl_gaussians', 'gaussian_entropy', 'reparameterize']
 
 # %% ../nbs/11_objectives.ipynb #38f645a4
 @dataclass
@@ -71,13 +71,28 @@ class Method(nn.Module):
     def after_step(self):
         "Called by the trainer after each optimiser step (MoCo updates its momentum encoder and queue here)."
 
-# %% ../nbs/11_objectives.ipynb #b1c1392a
+# %% ../nbs/11_objectives.ipynb #9117e395
+def as_float(images:Tensor) -> Tensor:
+    "uint8 images to float32 in [0, 1]; float images are returned as float32."
+    return images.float() / 255 if images.dtype == torch.uint8 else images.float()
+
+@torch.no_grad()
+def encode_images(encode,               # callable: float images (B,C,H,W) in [0,1] -> (B,L), e.g. `method.encode`
+                  images:Tensor,        # (N,C,H,W) uint8 or float in [0,1], any device
+                  batch_size:int=1024,
+                  device='cpu',         # where `encode` runs
+                 ) -> Tensor:           # (N,L) float32 on the CPU
+    "The representations of `images`, computed in batches without gradients."
+    out = [encode(as_float(images[i:i + batch_size].to(device))).float().cpu() for i in range(0, len(images), batch_size)]
+    return torch.cat(out) if out else torch.empty(0)
+
+# %% ../nbs/11_objectives.ipynb #cdaf9c1e
 class Random(Method):
     "The untrained encoder (the paper's lower bound); it has no loss."
     name, trainable = 'random', False
     def forward(self, views): raise RuntimeError('the random encoder is not trained: it has no loss')
 
-# %% ../nbs/11_objectives.ipynb #6f9f65dc
+# %% ../nbs/11_objectives.ipynb #2efef572
 def gaussian_nll(x:Tensor, mean:Tensor, var:float) -> Tensor:
     "-log N(x; mean, var I) per sample, summed over all but the first dimension."
     return (0.5 * ((x - mean) ** 2 / var + math.log(2 * math.pi * var))).flatten(1).sum(1)
