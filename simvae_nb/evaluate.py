@@ -241,17 +241,27 @@ def gmm_scores(x_train:np.ndarray,    # features the mixture is fitted on
                n_components:int,      # the true number of classes (A.7.5)
                n_init:int=5, max_iter:int=100, seed:int=0,
               ) -> dict:
-    "Fit a full-covariance GaussianMixture, cluster the test set: accuracy, NMI and ARI in percent."
+    """Fit a full-covariance GaussianMixture, cluster the test set: accuracy, NMI and ARI in percent.
+    In float64; if a component's covariance is still singular (features that are exactly linearly dependent, as
+    a collapsed representation's are), the diagonal regulariser is raised from scikit-learn's 1e-6 to 1e-6, 1e-5,
+    ... 1e-2 times the features' mean variance until the fit succeeds; the value used is returned."""
     t0 = time.perf_counter()
-    gm = GaussianMixture(n_components, covariance_type='full', n_init=n_init, max_iter=max_iter, random_state=seed)
-    pred = gm.fit(x_train).predict(x_test)
+    x_train, x_test = np.asarray(x_train, np.float64), np.asarray(x_test, np.float64)
+    regs = [1e-6] + [r * float(x_train.var(0).mean()) for r in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2)]
+    for i, reg in enumerate(regs):
+        gm = GaussianMixture(n_components, covariance_type='full', n_init=n_init, max_iter=max_iter, random_state=seed, reg_covar=reg)
+        try: pred = gm.fit(x_train).predict(x_test); break
+        except ValueError as e:
+            if 'ill-defined empirical covariance' not in str(e) or i == len(regs) - 1: raise
     return dict(gmm_acc=float(cluster_accuracy(y_test, pred)), nmi=100 * normalized_mutual_info_score(y_test, pred),
                 ari=100 * adjusted_rand_score(y_test, pred), converged=bool(gm.converged_),
-                lower_bound=float(gm.lower_bound_), seconds=time.perf_counter() - t0)
+                lower_bound=float(gm.lower_bound_), reg_covar=reg, seconds=time.perf_counter() - t0)
 
 # %% ../nbs/30_content.ipynb #a3057534
 def content_scores(train:dict, test:dict,     # {'x': (N,L) features, 'y': (N,) labels}
-                   n_classes:int, cfg:EvalConfig=EvalConfig()) -> dict:
+                   n_classes:int, cfg:EvalConfig=EvalConfig(),
+                   gmm:bool=True,             # also fit the GMM (False: its scores are None)
+                  ) -> dict:
     "Tables 1, 5, 6 for one representation: kNN (best k), linear and MLP probe, GMM accuracy, NMI, ARI — percent."
     t = {}
     with threadpool_limits(cfg.threads):
@@ -259,10 +269,12 @@ def content_scores(train:dict, test:dict,     # {'x': (N,L) features, 'y': (N,) 
         knn = knn_accuracy(train['x'], train['y'], test['x'], test['y'], cfg.knn_max_k); t['knn'] = time.perf_counter() - t0
         pr = fit_probes(train['x'], train['y'], test['x'], test['y'], n_classes, 'ce', cfg.mlp_hidden, cfg.probe_epochs,
                         cfg.probe_batch, cfg.probe_lr, cfg.standardize, cfg.seed); t['probes'] = pr.seconds
-        gmm = gmm_scores(train['x'], test['x'], test['y'], n_classes, cfg.gmm_inits, cfg.gmm_max_iter, cfg.seed); t['gmm'] = gmm['seconds']
+        gmm = (gmm_scores(train['x'], test['x'], test['y'], n_classes, cfg.gmm_inits, cfg.gmm_max_iter, cfg.seed) if gmm else
+               dict.fromkeys(['gmm_acc', 'nmi', 'ari', 'converged', 'lower_bound', 'reg_covar', 'seconds']))
+        if gmm['seconds'] is not None: t['gmm'] = gmm['seconds']
     return dict(knn_acc=float(knn.max()), knn_k=int(knn.argmax()) + 1,
                 linear_acc=float(pr.curve['linear'][-1, 0]), mlp_acc=float(pr.curve['mlp'][-1, 0]),
                 gmm_acc=gmm['gmm_acc'], nmi=gmm['nmi'], ari=gmm['ari'],
                 details=dict(knn_curve=knn.round(3).tolist(), linear_acc_best=float(pr.curve['linear'][:, 0].max()),
                              mlp_acc_best=float(pr.curve['mlp'][:, 0].max()), gmm_converged=gmm['converged'],
-                             gmm_lower_bound=gmm['lower_bound'], seconds={k: round(v, 3) for k, v in t.items()}))
+                             gmm_lower_bound=gmm['lower_bound'], gmm_reg_covar=gmm['reg_covar'], seconds={k: round(v, 3) for k, v in t.items()}))

@@ -87,7 +87,7 @@ def _evaluate_run(run_dir, cfg, device, data_root, force, log):
     T.update(content['details']['seconds'])
     post = None
     if 'post' in heads:
-        post = content_scores({'x': tr['x_post'], 'y': tr['y']}, {'x': te['x_post'], 'y': te['y']}, C, cfg)
+        post = content_scores({'x': tr['x_post'], 'y': tr['y']}, {'x': te['x_post'], 'y': te['y']}, C, cfg, gmm=False)
         T['post_head'] = sum(post['details']['seconds'].values())
     t0 = time.perf_counter()
     style = {'augmentation': augmentation_style(feats['views_train'], feats['views_test'], cfg)}
@@ -124,7 +124,8 @@ def eval_rows(ev:dict, run:str='') -> list:
         seed=r['seed'], layer=layer, group=group, task=task, probe=probe, metric=metric, value=v))
     for layer, src in (('pre', ev), ('post', ev.get('post_head'))):
         if src:
-            for probe, metric, k in _CONTENT: add(layer, 'content', 'class', probe, metric, src[k])
+            for probe, metric, k in _CONTENT:
+                if src[k] is not None: add(layer, 'content', 'class', probe, metric, src[k])
     st = ev.get('style') or {}
     for group in ('augmentation', 'factors'):
         for task, v in (st.get(group) or {}).items():

@@ -24,6 +24,7 @@ SETTINGS = {
     'simvae views-batch lr3e-4': ('simvae', dict(lr=3e-4, batch_unit='views')),
     'vae lr3e-4':                ('vae', dict(lr=3e-4)),
     'simvae psi1 lr1e-3':        ('simvae', dict(lr=1e-3, hparams=dict(psi_var=1.0))),
+    'simvae batch32 lr1e-3':     ('simvae', dict(lr=1e-3, batch_size=32)),     # 32 images x 10 views: 4x the steps
 }
 
 
