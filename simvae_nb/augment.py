@@ -17,8 +17,8 @@ from .data import DATASETS, hsv_to_rgb, load_dataset, show_images
 
 # %% auto #0
 __all__ = ['RECIPES', 'IDENTITY', 'COLOUR_OPS', 'Recipe', 'ViewParams', 'sample_params', 'rgb_to_hsv', 'adjust_brightness',
-           'adjust_contrast', 'adjust_saturation', 'adjust_hue', 'apply_params', 'make_views', 'show_views',
-           'views_figure']
+           'adjust_contrast', 'adjust_saturation', 'adjust_hue', 'interp_weights', 'apply_params', 'make_views',
+           'show_views', 'views_figure']
 
 # %% ../nbs/06_augment.ipynb #035f238f
 @dataclass(frozen=True)
@@ -144,6 +144,24 @@ def adjust_hue(x, f):
 COLOUR_OPS = [adjust_brightness, adjust_contrast, adjust_saturation, adjust_hue]   # the order of ViewParams.jitter
 
 # %% ../nbs/06_augment.ipynb #43f17673
+def interp_weights(start:Tensor,     # (N,) crop start along the axis, as a fraction of the image
+                   size:Tensor,      # (N,) crop size along the axis, as a fraction of the image
+                   n_in:int,         # input pixels along the axis
+                   n_out:int,        # output pixels along the axis
+                   flip:Tensor,      # (N,) bool: mirror the view along this axis
+                  ) -> Tensor:       # (N, n_out, n_in): output pixel o = sum_i R[o, i] * input pixel i
+    "Bilinear interpolation weights along one axis for N crops: the rows of `Ry` or `Rx`."
+    o = (torch.arange(n_out, device=start.device, dtype=torch.float32) + 0.5) / n_out    # output pixel centres in (0, 1)
+    o = torch.where(flip[:, None], 1 - o, o)
+    px = ((start[:, None] + size[:, None] * o) * n_in - 0.5).clamp(0, n_in - 1)          # input pixel coordinates
+    lo = px.floor()
+    w_hi = px - lo
+    lo = lo.long()
+    R = torch.zeros(len(start), n_out, n_in, device=start.device)
+    R.scatter_add_(2, lo[..., None], (1 - w_hi)[..., None])
+    R.scatter_add_(2, (lo + 1).clamp(max=n_in - 1)[..., None], w_hi[..., None])
+    return R
+
 def apply_params(x:Tensor,          # (B,C,H,W) uint8 in [0,255] or float in [0,1]
                  p:ViewParams,      # from `sample_params`, (B,J,...)
                  out_size=None,     # (h, w) of the views; default the input's
@@ -155,15 +173,11 @@ def apply_params(x:Tensor,          # (B,C,H,W) uint8 in [0,255] or float in [0,
     oh, ow = out_size or (H, W)
     xf = x.float() / 255 if x.dtype == torch.uint8 else x.float()
     box, flip = p.crop.reshape(-1, 4), p.flip.reshape(-1)
-    sign = torch.where(flip, -1.0, 1.0)
-    theta = torch.zeros(B * J, 2, 3, device=x.device)
-    theta[:, 0, 0] = box[:, 2] * (sign if flip_axis == 'horizontal' else 1)
-    theta[:, 1, 1] = box[:, 3] * (sign if flip_axis == 'vertical' else 1)
-    theta[:, 0, 2] = (box[:, 0] + box[:, 2] / 2) * 2 - 1
-    theta[:, 1, 2] = (box[:, 1] + box[:, 3] / 2) * 2 - 1
-    grid = F.affine_grid(theta, [B * J, C, oh, ow], align_corners=False).view(B, J * oh, ow, 2)
-    v = F.grid_sample(xf, grid, mode='bilinear', padding_mode='border', align_corners=False)   # (B,C,J*oh,ow)
-    v = v.view(B, C, J, oh, ow).transpose(1, 2).reshape(B * J, C, oh, ow)
+    none = torch.zeros_like(flip)
+    Rx = interp_weights(box[:, 0], box[:, 2], W, ow, flip if flip_axis == 'horizontal' else none)
+    Ry = interp_weights(box[:, 1], box[:, 3], H, oh, flip if flip_axis == 'vertical' else none)
+    v = Ry.view(B, J, 1, oh, H) @ xf[:, None] @ Rx.view(B, J, 1, ow, W).transpose(-1, -2)   # (B,J,C,oh,ow)
+    v = v.reshape(B * J, C, oh, ow)
     idx = p.jittered.reshape(-1).nonzero()[:, 0]
     if len(idx):
         sub, fac, order = v[idx], p.jitter.reshape(-1, 4)[idx], p.jitter_order.reshape(-1, 4)[idx]
