@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .venv/bin/activate
-export MPLBACKEND=Agg
+unset MPLBACKEND   # the kernels must use the inline backend, or the figures are not kept as outputs
 nbs=("$@")
 if [ ${#nbs[@]} -eq 0 ]; then
   mapfile -t nbs < <(cd nbs && ls [0-9]*.ipynb index.ipynb)
