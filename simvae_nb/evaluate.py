@@ -80,8 +80,8 @@ def limit_threads(n:int|None):
 
 # %% ../nbs/30_content.ipynb #c960992e
 def has_head(method:Method) -> bool:
-    "Does the method have a projection head, i.e. does `project` differ from `encode`?"
-    return type(method).project is not Method.project
+    "Does the method have a projection head, i.e. does `project` differ from `encode`? (MoCo v1's head is the identity.)"
+    return type(method).project is not Method.project and not isinstance(getattr(method, 'head', None), torch.nn.Identity)
 
 # %% ../nbs/30_content.ipynb #f40ce738
 def file_digest(path, chunk:int=1 << 20) -> str:
