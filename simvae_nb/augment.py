@@ -10,10 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
-from .data import DATASETS, hsv_to_rgb, load_dataset, show_images
+from .data import DATASETS, as_float, hsv_to_rgb, load_dataset, show_images
 
 # %% auto #0
 __all__ = ['RECIPES', 'IDENTITY', 'COLOUR_OPS', 'Recipe', 'ViewParams', 'sample_params', 'rgb_to_hsv', 'adjust_brightness',
@@ -171,7 +170,7 @@ def apply_params(x:Tensor,          # (B,C,H,W) uint8 in [0,255] or float in [0,
     B, C, H, W = x.shape
     J = p.flip.shape[1]
     oh, ow = out_size or (H, W)
-    xf = x.float() / 255 if x.dtype == torch.uint8 else x.float()
+    xf = as_float(x)
     box, flip = p.crop.reshape(-1, 4), p.flip.reshape(-1)
     none = torch.zeros_like(flip)
     Rx = interp_weights(box[:, 0], box[:, 2], W, ow, flip if flip_axis == 'horizontal' else none)
@@ -215,7 +214,7 @@ def show_views(images:Tensor,        # (B,C,H,W) images
               ):
     "A figure: one row per image, the original then its J views."
     views, _ = make_views(images, n_views, recipe, generator=seed)
-    grid = torch.cat([images.float()[:, None] / (255 if images.dtype == torch.uint8 else 1), views], 1)
+    grid = torch.cat([as_float(images)[:, None], views], 1)
     fig = show_images(grid.flatten(0, 1), nrow=n_views + 1, scale=scale)
     fig.axes[0].set_title('original', fontsize=8)
     for j in range(n_views): fig.axes[j + 1].set_title(f'view {j + 1}', fontsize=8)

@@ -19,8 +19,8 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['HAIR_COLOURS', 'SHAPE_CLASSES', 'SHAPE_FACTORS', 'DATASETS', 'CELEBA_ATTRS', 'ImageSet', 'DataNotFoundError',
            'CorruptDataError', 'cache_dir', 'search_roots', 'check_idx', 'hair_colour', 'hsv_to_rgb', 'make_shapes',
-           'show_images', 'DatasetInfo', 'load_dataset', 'write_idx', 'write_mnist_files', 'write_cifar10_files',
-           'write_celeba_files']
+           'as_float', 'show_images', 'DatasetInfo', 'load_dataset', 'write_idx', 'write_mnist_files',
+           'write_cifar10_files', 'write_celeba_files']
 
 # %% ../nbs/05_data.ipynb #c922416e
 @dataclass
@@ -278,6 +278,10 @@ def make_shapes(n:int=20000,        # number of images
                     source=f'generated (seed={seed}, size={size})')
 
 # %% ../nbs/05_data.ipynb #89927876
+def as_float(images:Tensor) -> Tensor:
+    "uint8 images to float32 in [0, 1]; float images are returned as float32."
+    return images.float() / 255 if images.dtype == torch.uint8 else images.float()
+
 def show_images(images:Tensor,   # uint8 or float (N,C,H,W)
                 nrow:int=8,      # images per row
                 titles=None,     # optional list of N titles
@@ -291,7 +295,7 @@ def show_images(images:Tensor,   # uint8 or float (N,C,H,W)
         ax.axis('off')
         if i >= n: continue
         x = images[i].detach().cpu()
-        x = x.float() / 255 if x.dtype == torch.uint8 else x.float().clamp(0, 1)
+        x = as_float(x).clamp(0, 1)
         ax.imshow(x.permute(1, 2, 0).squeeze(-1), cmap='gray' if x.shape[0] == 1 else None, vmin=0, vmax=1)
         if titles is not None: ax.set_title(titles[i], fontsize=7)
     fig.tight_layout()

@@ -247,12 +247,14 @@ def gmm_scores(x_train:np.ndarray,    # features the mixture is fitted on
     ... 1e-2 times the features' mean variance until the fit succeeds; the value used is returned."""
     t0 = time.perf_counter()
     x_train, x_test = np.asarray(x_train, np.float64), np.asarray(x_test, np.float64)
-    regs = [1e-6] + [r * float(x_train.var(0).mean()) for r in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2)]
-    for i, reg in enumerate(regs):
+    scales = (None, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)          # None: scikit-learn's 1e-6; else times the mean variance
+    for i, s in enumerate(scales):
+        reg = 1e-6 if s is None else s * var
         gm = GaussianMixture(n_components, covariance_type='full', n_init=n_init, max_iter=max_iter, random_state=seed, reg_covar=reg)
         try: pred = gm.fit(x_train).predict(x_test); break
         except ValueError as e:
-            if 'ill-defined empirical covariance' not in str(e) or i == len(regs) - 1: raise
+            if 'ill-defined empirical covariance' not in str(e) or i == len(scales) - 1: raise
+            if i == 0: var = float(x_train.var(0).mean())
     return dict(gmm_acc=float(cluster_accuracy(y_test, pred)), nmi=100 * normalized_mutual_info_score(y_test, pred),
                 ari=100 * adjusted_rand_score(y_test, pred), converged=bool(gm.converged_),
                 lower_bound=float(gm.lower_bound_), reg_covar=reg, seconds=time.perf_counter() - t0)

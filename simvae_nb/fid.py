@@ -14,8 +14,7 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 
-from .data import CorruptDataError
-from .objectives import as_float
+from .data import CorruptDataError, as_float
 from .generate import (DecoderConfig, load_codec, class_gaussians, generate, reconstruction_mse,
                                 train_images, _split)
 from .learner import load_run, resolve_device

@@ -14,10 +14,10 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .data import ImageSet, load_dataset
+from .data import ImageSet, as_float, load_dataset
 from .models import MLPDecoder, ResNetDecoder, make_decoder
 from .learner import TrainConfig, load_run, resolve_device, save_checkpoint, load_checkpoint, checkpoint_digest
-from .objectives import as_float, encode_images
+from .objectives import encode_images
 
 # %% auto #0
 __all__ = ['DecoderConfig', 'DecoderFit', 'StandardizedDecoder', 'init_output_bias', 'fit_decoder', 'Codec', 'train_images',

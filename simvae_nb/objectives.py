@@ -12,11 +12,12 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 
+from .data import as_float
 from .models import make_encoder
 
 # %% auto #0
-__all__ = ['MethodConfig', 'Method', 'as_float', 'encode_images', 'Random', 'gaussian_nll', 'bernoulli_nll', 'kl_std_normal',
-           'kl_gaussians', 'gaussian_entropy', 'reparameterize']
+__all__ = ['MethodConfig', 'Method', 'encode_images', 'Random', 'gaussian_nll', 'bernoulli_nll', 'kl_std_normal', 'kl_gaussians',
+           'gaussian_entropy', 'reparameterize']
 
 # %% ../nbs/11_objectives.ipynb #38f645a4
 @dataclass
@@ -72,10 +73,6 @@ class Method(nn.Module):
         "Called by the trainer after each optimiser step (MoCo updates its momentum encoder and queue here)."
 
 # %% ../nbs/11_objectives.ipynb #9117e395
-def as_float(images:Tensor) -> Tensor:
-    "uint8 images to float32 in [0, 1]; float images are returned as float32."
-    return images.float() / 255 if images.dtype == torch.uint8 else images.float()
-
 @torch.no_grad()
 def encode_images(encode,               # callable: float images (B,C,H,W) in [0,1] -> (B,L), e.g. `method.encode`
                   images:Tensor,        # (N,C,H,W) uint8 or float in [0,1], any device
