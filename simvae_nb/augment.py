@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from .config import check_fields, unknown_names
 from .data import DATASETS, as_float, hsv_to_rgb, load_dataset, show_images
 
 # %% auto #0
@@ -32,6 +33,7 @@ class Recipe:
     jitter_p: float = 0.0            # probability of colour jitter (the four adjustments, in a random order)
 
     def __post_init__(self):
+        check_fields(self)
         for k in ('crop_scale', 'crop_ratio'):
             v = tuple(float(a) for a in getattr(self, k))
             if len(v) != 2: raise ValueError(f'{k} must be a pair (lo, hi), got {getattr(self, k)}')
@@ -52,6 +54,13 @@ class Recipe:
              else 'no colour jitter')
         return (f'crop scale [{self.crop_scale[0]:g}, {self.crop_scale[1]:g}], ratio [{self.crop_ratio[0]:g}, {self.crop_ratio[1]:g}]; '
                 f'{self.flip_axis} flip p={self.flip_p:g}; {j}')
+
+    @classmethod
+    def from_dict(cls, d:dict) -> Recipe:
+        "Build from a dict of fields, refusing names a Recipe does not have."
+        names = {f.name for f in fields(cls)}
+        if set(d) - names: raise unknown_names('Recipe', set(d) - names, names)
+        return cls(**d)
 
     @property
     def colour(self) -> bool:

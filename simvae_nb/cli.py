@@ -4,38 +4,41 @@
 
 # %% ../nbs/21_cli.ipynb #6967c6ba
 from __future__ import annotations
-import json
-from fastcore.script import call_parse, Param
-from .learner import TrainConfig, train
+import argparse, sys
+from dataclasses import fields, MISSING
+from fastcore.docments import docments
+from .run import TrainConfig
+from .learner import train
 
 # %% auto #0
-__all__ = ['main']
+__all__ = ['build_parser', 'main']
 
 # %% ../nbs/21_cli.ipynb #8b5411e9
-@call_parse
-def main(dataset:str='fashion_mnist',  # mnist, fashion_mnist, cifar10, celeba, shapes
-         method:str='simvae',          # simvae, vae, beta_vae, cr_vae, simclr, vicreg, moco, moco_v2, random
-         seed:int=0,
-         epochs:int=None,              # default: the paper's
-         batch_size:int=128,
-         batch_unit:str='images',      # 'images' or 'views'
-         n_views:int=None,             # J; default: the method's
-         lr:float=None,
-         latent_dim:int=None,
-         arch:str=None,                # 'mlp' or 'resnet'
-         hparams:str='{}',             # JSON: the method's hyper-parameters, e.g. '{"prior_var": 0.15}'
-         augment:str='{}',             # JSON: overrides of the Table 2 recipe
-         train_size:int=None,
-         out_dir:str='runs/default',
-         data_root:str=None,
-         device:str='auto',
-         checkpoint_every:int=1,
-         no_progress:bool=False,       # hide the progress bar
-         threads:int=None,             # CPU threads for torch (default: torch's)
-        ):
-    "Train a method (or resume its run directory)."
-    cfg = TrainConfig(dataset=dataset, method=method, seed=seed, epochs=epochs, batch_size=batch_size, batch_unit=batch_unit,
-                      n_views=n_views, lr=lr, latent_dim=latent_dim, arch=arch, hparams=json.loads(hparams),
-                      augment=json.loads(augment), train_size=train_size, out_dir=out_dir, data_root=data_root,
-                      device=device, checkpoint_every=checkpoint_every, progress=not no_progress, threads=threads)
+_TYPES = {'int': int, 'float': float, 'str': str}
+
+def build_parser() -> argparse.ArgumentParser:
+    "An argument parser with one flag per `TrainConfig` field (help from the field's comment)."
+    p = argparse.ArgumentParser(prog='simvae_train', description='Train a method (or resume its run directory). '
+                                'Every field of TrainConfig is a flag; hparams and augment take JSON.')
+    docs = docments(TrainConfig)
+    for f in fields(TrainConfig):
+        default = f.default_factory() if f.default is MISSING else f.default
+        if isinstance(default, bool):
+            flag = f'--no_{f.name}' if default else f'--{f.name}'
+            p.add_argument(flag, dest=f.name, action='store_false' if default else 'store_true', help=docs.get(f.name))
+            continue
+        kind = [a.strip() for a in str(f.type).split('|') if a.strip() != 'None'][0]
+        if isinstance(default, dict): default = '{}'
+        p.add_argument(f'--{f.name}', type=_TYPES.get(kind, str), default=default, help=docs.get(f.name),
+                       metavar='JSON' if kind == 'dict' else kind.upper())
+    return p
+
+def main(argv:list|None=None):
+    "Train a method (or resume its run directory) from command-line flags; a bad value stops with one message naming it."
+    p = build_parser()
+    args = vars(p.parse_args(argv))
+    try: cfg = TrainConfig(**args)
+    except ValueError as e: p.error(str(e))
     train(cfg)
+
+if __name__ == '__main__' and 'IPython' not in sys.modules: main()

@@ -365,11 +365,19 @@ def load_dataset(name:str,            # one of DATASETS: mnist, fashion_mnist, c
         kwargs.setdefault('n', info.splits[split])
         return make_shapes(split=split, **kwargs)
     looked = []
-    for label, root in search_roots(data_root, info.local_copies):
+    if data_root is not None:                         # an explicit folder is used, or refused: never replaced by a discovered one
+        root = Path(data_root).expanduser()
+        if not root.is_dir():
+            raise DataNotFoundError(f'data_root {root} ' + ('is a file, not a folder' if root.exists() else 'does not exist') +
+                                    f'; create it and put the {name} files there (expected layout: {info.layout}), '
+                                    'or leave data_root unset to search the usual places')
+    roots = [('data_root', Path(data_root).expanduser())] if data_root is not None else search_roots(None, info.local_copies)
+    for label, root in roots:
         files = info.locate(root) if root.is_dir() else None
         if files is not None: return info.load(files, split, **kwargs)
-        looked.append(f'{label} {root}: ' + ('nothing in a known layout' if root.is_dir() else 'no such folder'))
-    if not os.environ.get('SIMVAE_DATA'): looked.insert(1 if data_root else 0, '$SIMVAE_DATA: not set')
+        held = sorted(p.name for p in root.iterdir())[:8] if root.is_dir() else []
+        looked.append(f'{label} {root}: ' + (f'nothing in a known layout (it holds {held or "nothing"})' if root.is_dir() else 'no such folder'))
+    if data_root is None and not os.environ.get('SIMVAE_DATA'): looked.insert(0, '$SIMVAE_DATA: not set')
     if download:
         target = Path(data_root or os.environ.get('SIMVAE_DATA') or cache_dir() / 'data').expanduser()
         try:

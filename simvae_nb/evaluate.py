@@ -20,11 +20,11 @@ from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
 from .objectives import Method
-from .learner import atomic_write, save_checkpoint, load_checkpoint
+from .run import atomic_write, save_checkpoint, load_checkpoint, file_digest, cached
 
 # %% auto #0
-__all__ = ['EvalConfig', 'limit_threads', 'has_head', 'file_digest', 'cached', 'ProbeResult', 'fit_probes', 'knn_accuracy',
-           'cluster_accuracy', 'gmm_scores', 'content_scores']
+__all__ = ['EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'fit_probes', 'knn_accuracy', 'cluster_accuracy',
+           'gmm_scores', 'content_scores']
 
 # %% ../nbs/30_content.ipynb #e2b48cc4
 def _is_int(v): return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
@@ -82,29 +82,6 @@ def limit_threads(n:int|None):
 def has_head(method:Method) -> bool:
     "Does the method have a projection head, i.e. does `project` differ from `encode`? (MoCo v1's head is the identity.)"
     return type(method).project is not Method.project and not isinstance(getattr(method, 'head', None), torch.nn.Identity)
-
-# %% ../nbs/30_content.ipynb #f40ce738
-def file_digest(path, chunk:int=1 << 20) -> str:
-    "SHA-256 of a file's bytes."
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        while b := f.read(chunk): h.update(b)
-    return h.hexdigest()
-
-def cached(path,              # the cache file
-           key:dict,          # what the content depends on
-           compute,           # () -> dict of arrays, called on a miss
-           force:bool=False,  # recompute even on a hit
-          ) -> dict:
-    "The content of `path` if it was computed with `key`, else `compute()` saved there with `key`."
-    path = Path(path)
-    if path.exists() and not force:
-        d = load_checkpoint(path)
-        if d.get('key') == key: return {**d['value'], 'cached': True}
-    value = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_checkpoint(path, {'key': key, 'value': value})
-    return {**value, 'cached': False}
 
 # %% ../nbs/30_content.ipynb #c70143ca
 @dataclass

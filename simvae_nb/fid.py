@@ -17,11 +17,11 @@ import torch.nn.functional as F
 from .data import CorruptDataError, as_float
 from .generate import (DecoderConfig, load_codec, class_gaussians, generate, reconstruction_mse,
                                 train_images, _split)
-from .learner import load_run, resolve_device
+from .run import file_digest, load_run, resolve_device
 
 # %% auto #0
 __all__ = ['FID_WEIGHTS_FILE', 'FID_WEIGHTS_URL', 'FID_WEIGHTS_SHA256', 'frechet_distance', 'feature_stats', 'fid_from_features',
-           'FIDWeightsNotFoundError', 'fid_weights_places', 'find_fid_weights', 'sha256_of', 'fid_inception',
+           'FIDWeightsNotFoundError', 'fid_weights_places', 'find_fid_weights', 'fid_inception',
            'write_random_fid_weights', 'inception_features', 'fid', 'generative_quality']
 
 # %% ../nbs/41_fid.ipynb #d62fd1f7
@@ -117,12 +117,6 @@ def _weights_from(path:Path):
     try: yield calls
     finally: inception.load_state_dict_from_url = orig
 
-def sha256_of(path) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
-    return h.hexdigest()
-
 def fid_inception(weights_path=None,   # the weights file (or a folder holding it); None: torch's hub cache
                   device='cpu',
                  ) -> nn.Module:       # pytorch-fid's InceptionV3 returning the 2048-d pool features, in eval mode
@@ -136,7 +130,7 @@ def fid_inception(weights_path=None,   # the weights file (or a folder holding i
             raise CorruptDataError(f'{path} is not the FID Inception\'s state dict ({str(e)[:300]}); '
                                    f'delete it and put the file from {FID_WEIGHTS_URL} there') from e
     if not calls: raise RuntimeError('pytorch-fid built its Inception without asking for the weights: this version of it is not supported')
-    model.weights_path, model.official_weights = path, sha256_of(path).startswith(FID_WEIGHTS_SHA256)
+    model.weights_path, model.official_weights = path, file_digest(path).startswith(FID_WEIGHTS_SHA256)
     if not model.official_weights:
         warnings.warn(f'{path}: its SHA-256 does not start with {FID_WEIGHTS_SHA256}, so these are not the official FID '
                       'weights; FID values computed with them are not comparable with published ones')

@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 from .data import ImageSet, as_float, load_dataset
 from .models import MLPDecoder, ResNetDecoder, make_decoder
-from .learner import TrainConfig, load_run, resolve_device, save_checkpoint, load_checkpoint, checkpoint_digest
+from .run import TrainConfig, DECODER, load_run, resolve_device, save_checkpoint, load_checkpoint, checkpoint_digest
 from .objectives import encode_images
 
 # %% auto #0
@@ -181,7 +181,7 @@ def load_codec(run_dir,                          # a run directory written by `t
     ds = train_images(cfg, dcfg.train_size, data_root)
     key = {'checkpoint': checkpoint_digest(run_dir / 'checkpoint.pt'), 'config': asdict(dcfg), 'n_images': len(ds),
            'arch': cfg.arch, 'latent_dim': cfg.latent_dim}
-    path = run_dir / 'decoder.pt'
+    path = run_dir / DECODER
     saved = load_checkpoint(path) if path.exists() and not refit else None
     L = cfg.latent_dim
     decoder = StandardizedDecoder(make_decoder(cfg.arch, tuple(ds.images.shape[1:]), L), torch.zeros(L), torch.ones(L))

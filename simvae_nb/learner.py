@@ -4,10 +4,9 @@
 
 # %% ../nbs/20_learner.ipynb #7145131c
 from __future__ import annotations
-import hashlib, io, json, math, os, random, sys, time
+import hashlib, json, math, os, random, sys, time
 from collections import defaultdict
-from contextlib import nullcontext
-from dataclasses import dataclass, field, asdict, fields
+from contextlib import nullcontext, ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -17,143 +16,17 @@ from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
 import simvae_nb
-from .data import DATASETS, load_dataset
-from .augment import RECIPES, Recipe, make_views
-from .models import ARCHS, DEFAULT_ARCH, DEFAULT_LATENT
-from .methods import METHODS, method_defaults
+from .data import load_dataset
+from .augment import make_views
+from .methods import METHODS
+from .run import (TrainConfig, CONFIG, METRICS, CHECKPOINT, LOG, RunFileError, atomic_write, save_checkpoint,
+                           load_checkpoint, checkpoint_digest, read_metrics, resolve_device, run_lock, load_run)
 
 # %% auto #0
-__all__ = ['TrainConfig', 'atomic_write', 'save_checkpoint', 'load_checkpoint', 'checkpoint_digest', 'rng_state', 'set_rng_state',
-           'resolve_device', 'Callback', 'ProgressCB', 'MetricsCB', 'CheckpointCB', 'NonFiniteLossError', 'Learner',
-           'train', 'load_run']
-
-# %% ../nbs/20_learner.ipynb #b7c063ff
-def _is_int(v): return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-def _is_num(v): return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-
-def _writable(path:Path) -> bool:
-    "Could `path` be created or written to (checks the nearest existing ancestor, creates nothing)?"
-    p = path.expanduser().absolute()
-    while not p.exists(): p = p.parent
-    return p.is_dir() and os.access(p, os.W_OK | os.X_OK)
-
-@dataclass
-class TrainConfig:
-    "Everything that defines a training run. Missing values take the paper's settings; all are validated here."
-    dataset: str = 'fashion_mnist'  # mnist, fashion_mnist, cifar10, celeba, shapes
-    method: str = 'simvae'          # see METHODS
-    seed: int = 0
-    epochs: int | None = None       # None: the paper's (400 generative, 600 discriminative, 0 for random)
-    batch_size: int = 128           # per step, across all processes, counted in `batch_unit`
-    batch_unit: str = 'images'      # 'images' (the paper: 128 images x J views) or 'views' (the authors' code)
-    n_views: int | None = None      # J; None: the method's default (SimVAE 10)
-    lr: float | None = None         # Adam's learning rate; None: the paper's for the method
-    latent_dim: int | None = None   # None: 10 for the MLP, 64 for the ResNet (A.7.4)
-    arch: str | None = None         # 'mlp' or 'resnet'; None: the dataset's (Tables 3, 4)
-    hparams: dict = field(default_factory=dict)  # the method's hyper-parameters (fields of its Config)
-    augment: dict = field(default_factory=dict)  # overrides of the dataset's Table 2 recipe (Recipe fields)
-    train_size: int | None = None   # train on the first N training images (CPU budgets); None: all
-    out_dir: str = 'runs/default'   # the run directory
-    data_root: str | None = None    # where to look for the data first
-    device: str = 'auto'            # 'auto' (cuda > mps > cpu), or a torch device string
-    checkpoint_every: int = 1       # epochs between checkpoints (one is always written at the end)
-    amp: bool = True                # bf16 autocast on CUDA
-    progress: bool = True           # show a progress bar
-    threads: int | None = None      # CPU threads for torch (None: torch's default); 1 when processes share few cores
-
-    def __post_init__(self):
-        def bad(name, want): raise ValueError(f'{name} must be {want}, got {getattr(self, name)!r}')
-        if self.dataset not in DATASETS: raise ValueError(f'unknown dataset {self.dataset!r}; choose one of {", ".join(DATASETS)}')
-        if self.method not in METHODS: raise ValueError(f'unknown method {self.method!r}; choose one of {", ".join(METHODS)}')
-        cls, d = METHODS[self.method], method_defaults(self.method, self.dataset)
-        if self.epochs is None: self.epochs = d['epochs']
-        if self.n_views is None: self.n_views = d['n_views']
-        if self.lr is None: self.lr = d['lr']
-        if self.arch is None: self.arch = DEFAULT_ARCH[self.dataset]
-        if self.arch not in ARCHS: raise ValueError(f'unknown arch {self.arch!r}; choose one of {", ".join(ARCHS)}')
-        if self.latent_dim is None: self.latent_dim = DEFAULT_LATENT[self.arch]
-        for k in ('seed', 'epochs'):
-            if not (_is_int(getattr(self, k)) and getattr(self, k) >= 0): bad(k, 'an integer >= 0')
-        if self.threads is not None and not (_is_int(self.threads) and self.threads >= 1): bad('threads', 'None or an integer >= 1')
-        for k in ('batch_size', 'latent_dim', 'checkpoint_every'):
-            if not (_is_int(getattr(self, k)) and getattr(self, k) >= 1): bad(k, 'an integer >= 1')
-        if not (_is_int(self.n_views) and self.n_views >= 1): bad('n_views', 'an integer >= 1')
-        if self.n_views < cls.min_views:
-            raise ValueError(f'{self.method} needs n_views >= {cls.min_views} (its loss compares the views of an image), got {self.n_views}')
-        if not _is_num(self.lr) or not (self.lr > 0 or (not cls.trainable and self.lr >= 0)): bad('lr', 'a number > 0')
-        if self.batch_unit not in ('images', 'views'): bad('batch_unit', "'images' or 'views'")
-        if self.images_per_step < 1: raise ValueError(f'batch_size={self.batch_size} views holds no whole image of {self.n_views} views')
-        if self.train_size is not None and not (_is_int(self.train_size) and self.train_size >= 1): bad('train_size', 'None or an integer >= 1')
-        if not isinstance(self.hparams, dict): bad('hparams', 'a dict')
-        self.hparams = cls.Config.from_dict(self.hparams).to_dict()      # validates, fills in the defaults
-        if not isinstance(self.augment, dict): bad('augment', 'a dict of Recipe fields')
-        known = {f.name for f in fields(Recipe)}
-        if set(self.augment) - known: raise ValueError(f'augment: unknown field(s) {sorted(set(self.augment) - known)}; Recipe has {sorted(known)}')
-        self.augment = asdict(Recipe(**{**asdict(RECIPES[self.dataset]), **self.augment}))
-        if self.device != 'auto':
-            try: torch.device(self.device)
-            except (RuntimeError, TypeError): bad('device', "'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'")
-        if not isinstance(self.out_dir, (str, Path)) or not str(self.out_dir): bad('out_dir', 'a folder path')
-        self.out_dir = str(self.out_dir)
-        if Path(self.out_dir).exists() and not Path(self.out_dir).is_dir(): raise ValueError(f'out_dir {self.out_dir} is a file, not a folder')
-        if not _writable(Path(self.out_dir)): raise ValueError(f'out_dir {self.out_dir} is not writable')
-
-    @property
-    def images_per_step(self) -> int: return self.batch_size if self.batch_unit == 'images' else self.batch_size // self.n_views
-
-    @property
-    def recipe(self) -> Recipe: return Recipe(**self.augment)
-
-    def to_dict(self) -> dict: return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d:dict) -> TrainConfig:
-        "Rebuild from `to_dict` (keys starting with '_' hold run information and are ignored)."
-        d = {k: v for k, v in d.items() if not k.startswith('_')}
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown: raise ValueError(f'TrainConfig has no field(s) {sorted(unknown)}')
-        return cls(**d)
-
-    def identity(self) -> dict:
-        "The fields that define the training trajectory: a checkpoint resumes only into the same identity."
-        return {k: v for k, v in self.to_dict().items()
-                if k not in ('epochs', 'out_dir', 'data_root', 'device', 'checkpoint_every', 'progress', 'threads')}
+__all__ = ['rng_state', 'set_rng_state', 'Callback', 'ProgressCB', 'MetricsCB', 'CheckpointCB', 'NonFiniteLossError', 'Learner',
+           'train']
 
 # %% ../nbs/20_learner.ipynb #4288a82a
-def atomic_write(path, data:bytes):
-    "Write `data` to `path` via a temporary file and a rename: readers see the old file or the new one."
-    path = Path(path)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    with open(tmp, 'wb') as f:
-        f.write(data); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-def save_checkpoint(path, state:dict):
-    buf = io.BytesIO(); torch.save(state, buf)
-    atomic_write(path, buf.getvalue())
-
-def load_checkpoint(path, map_location='cpu') -> dict:
-    return torch.load(path, map_location=map_location, weights_only=False)
-
-def checkpoint_digest(ck) -> str:
-    "SHA-256 of a checkpoint's content (a path or a loaded dict): every tensor's dtype, shape and bytes, every value."
-    if isinstance(ck, (str, Path)): ck = load_checkpoint(ck)
-    h = hashlib.sha256()
-    def walk(o):
-        if isinstance(o, torch.Tensor):
-            t = o.detach().cpu().contiguous()
-            h.update(f'T{t.dtype}{tuple(t.shape)}'.encode()); h.update(t.view(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b'')
-        elif isinstance(o, np.ndarray): h.update(f'A{o.dtype}{o.shape}'.encode()); h.update(np.ascontiguousarray(o).tobytes())
-        elif isinstance(o, dict):
-            h.update(b'{')
-            for k in sorted(o, key=repr): h.update(repr(k).encode()); walk(o[k])
-            h.update(b'}')
-        elif isinstance(o, (list, tuple)):
-            h.update(b'['); [walk(v) for v in o]; h.update(b']')
-        else: h.update(repr(o).encode())
-    walk(ck)
-    return h.hexdigest()
-
 def _seed(*parts) -> int:
     "A 63-bit seed derived from `parts` (run seed, purpose, epoch...): independent streams, no shared state."
     return int.from_bytes(hashlib.sha256(repr(parts).encode()).digest()[:8], 'little') >> 1
@@ -166,14 +39,6 @@ def rng_state(device) -> dict:
 def set_rng_state(s:dict):
     torch.set_rng_state(s['torch']); np.random.set_state(s['numpy']); random.setstate(s['python'])
     if 'cuda' in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
-
-def resolve_device(device:str='auto', local_rank:int=0) -> torch.device:
-    "'auto': cuda > mps > cpu (under torchrun each process takes its local GPU)."
-    if device == 'auto':
-        if torch.cuda.is_available(): return torch.device('cuda', local_rank % torch.cuda.device_count())
-        if getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available(): return torch.device('mps')
-        return torch.device('cpu')
-    return torch.device(device)
 
 # %% ../nbs/20_learner.ipynb #961e3d05
 class Callback:
@@ -205,11 +70,12 @@ class ProgressCB(Callback):
             print(f"epoch {m['epoch']}/{learn.cfg.epochs}: {terms} | {m['views_per_s']:,.0f} views/s, {m['seconds']:.1f} s", flush=True)
 
 class MetricsCB(Callback):
-    "Appends one JSON line per epoch to `metrics.jsonl` (main process only)."
+    "Appends one JSON line per epoch to `metrics.jsonl`, and keeps every line in `learn.history` for the checkpoint."
     order = 20
     def after_epoch(self, learn):
+        learn.history.append(learn.last_metrics)
         if learn.main_process:
-            with open(learn.path / 'metrics.jsonl', 'a') as f: f.write(json.dumps(learn.last_metrics) + '\n')
+            with open(learn.path / METRICS, 'a') as f: f.write(json.dumps(learn.last_metrics) + '\n')
 
 class CheckpointCB(Callback):
     "Saves `checkpoint.pt` every `checkpoint_every` epochs and at the end (main process only)."
@@ -218,14 +84,14 @@ class CheckpointCB(Callback):
         if learn.main_process and (learn.epoch % learn.cfg.checkpoint_every == 0 or learn.epoch == learn.cfg.epochs):
             learn.save()
     def after_fit(self, learn):
-        if learn.main_process and not (learn.path / 'checkpoint.pt').exists(): learn.save()   # e.g. the random encoder
+        if learn.main_process and not (learn.path / CHECKPOINT).exists(): learn.save()   # e.g. the random encoder
 
 class NonFiniteLossError(RuntimeError):
     "The loss became NaN or infinite; the run stops and the last good checkpoint is kept."
 
 # %% ../nbs/20_learner.ipynb #b7b4b044
 class Learner:
-    "Trains `cfg.method` on `cfg.dataset`; writes and resumes the run directory `cfg.out_dir`."
+    "Trains `cfg.method` on `cfg.dataset`; writes and resumes the run directory `cfg.out_dir`, holding its lock."
     def __init__(self, cfg:TrainConfig, cbs:list|None=None):
         self.cfg, self.path = cfg, Path(cfg.out_dir)
         self.distributed = int(os.environ.get('WORLD_SIZE', '1')) > 1
@@ -242,13 +108,18 @@ class Learner:
         self.cbs = sorted((cbs if cbs is not None else []) + [ProgressCB() if cfg.progress else Callback(), MetricsCB(), CheckpointCB()],
                           key=lambda c: c.order)
         self.epoch = self.step = 0
-        self._setup()
+        self.history, self.resumed_from = [], None
+        self._stack = ExitStack()                      # the run directory's lock, held until fit ends
+        if self.main_process: self._stack.enter_context(run_lock(self.path, f'training {cfg.method} on {cfg.dataset}'))
+        try: self._setup()
+        except BaseException: self._stack.close(); raise
 
     def _setup(self):
         cfg = self.cfg
         if cfg.images_per_step % self.world:
             raise ValueError(f'{cfg.images_per_step} images per step do not split over {self.world} processes')
         torch.manual_seed(_seed(cfg.seed, 'init')); np.random.seed(_seed(cfg.seed, 'numpy') % 2**32); random.seed(_seed(cfg.seed, 'python'))
+        ck = self._read_checkpoint()                   # before the data: a damaged checkpoint is reported at once
         ds = load_dataset(cfg.dataset, 'train', data_root=cfg.data_root)
         if cfg.train_size is not None: ds = ds.subset(slice(0, cfg.train_size))
         self.data_source = ds.source
@@ -264,35 +135,50 @@ class Learner:
         if self.method.trainable and len(self.images) // self.world < self.per_rank:
             raise ValueError(f'{len(self.images)} training images are fewer than one batch of {cfg.images_per_step}')
         self.n_batches = len(self.images) // self.world // self.per_rank if self.method.trainable else 0
-        if (self.path / 'checkpoint.pt').exists(): self._resume()
+        if ck is not None: self._resume(ck)
+        if self.main_process: self._write_metrics()
 
     # --- checkpoints -------------------------------------------------------------------------------
     def state(self) -> dict:
         return {'format': 'simvae_nb/checkpoint/1', 'method': self.cfg.method, 'in_shape': list(self.method.in_shape),
                 'epoch': self.epoch, 'step': self.step,
                 'config': {**self.cfg.identity(), 'epochs': self.cfg.epochs}, 'model': self.method.state_dict(),
-                'optimizer': self.opt.state_dict() if self.opt else None, 'rng': rng_state(self.device)}
+                'optimizer': self.opt.state_dict() if self.opt else None, 'rng': rng_state(self.device),
+                'history': list(self.history)}
 
     def save(self):
-        save_checkpoint(self.path / 'checkpoint.pt', self.state())
+        save_checkpoint(self.path / CHECKPOINT, self.state())
 
-    def _resume(self):
-        ck = load_checkpoint(self.path / 'checkpoint.pt')
-        if ck.get('format') != 'simvae_nb/checkpoint/1':
-            raise ValueError(f'{self.path / "checkpoint.pt"} is not a simvae_nb checkpoint')
+    def _read_checkpoint(self):
+        p = self.path / CHECKPOINT
+        if not p.exists(): return None
+        ck = load_checkpoint(p)
+        if ck.get('format') != 'simvae_nb/checkpoint/1': raise RunFileError(f'{p} is not a simvae_nb checkpoint')
         old = TrainConfig.from_dict({**ck['config'], 'out_dir': self.cfg.out_dir}).identity()
         diff = {k: (old[k], v) for k, v in self.cfg.identity().items() if old.get(k) != v}
         if diff: raise ValueError(f'{self.path} holds a run with another config (field: saved, asked) {diff}; '
                                   'use another out_dir, or the same settings to resume')
+        return ck
+
+    def _resume(self, ck):
         self.method.load_state_dict(ck['model'], strict=True)
         if self.opt: self.opt.load_state_dict(ck['optimizer'])
         self.epoch, self.step = ck['epoch'], ck['step']
         set_rng_state(ck['rng'])
-        mp = self.path / 'metrics.jsonl'                     # drop lines of epochs after the checkpoint
-        if self.main_process and mp.exists():
-            lines = [l for l in mp.read_text().splitlines() if l.strip() and json.loads(l)['epoch'] <= self.epoch]
-            atomic_write(mp, ''.join(l + '\n' for l in lines).encode())
+        self.history = list(ck.get('history', []))
         self.resumed_from = self.epoch
+
+    def _write_metrics(self):
+        "`metrics.jsonl` as the checkpoint records it: epochs after the checkpoint (or before the first one) are dropped, deleted lines restored."
+        mp = self.path / METRICS
+        if not self.history and self.resumed_from:    # a checkpoint from before history was kept: trust the file up to it
+            self.history = [m for m in read_metrics(mp) if m['epoch'] <= self.epoch]
+        if self.history or mp.exists(): atomic_write(mp, ''.join(json.dumps(m) + '\n' for m in self.history).encode())
+
+    def log(self, msg:str):
+        "Append a line to the run's `train.log` (main process), which keeps every attempt's messages."
+        if self.main_process:
+            with open(self.path / LOG, 'a') as f: f.write(f'{time.strftime("%Y-%m-%d %H:%M:%S")} {msg}\n')
 
     # --- the loop --------------------------------------------------------------------------------
     def _cb(self, hook):
@@ -302,19 +188,29 @@ class Learner:
         run = {'simvae_nb': simvae_nb.__version__, 'torch': torch.__version__, 'device': str(self.device),
                'world_size': self.world, 'data_source': self.data_source, 'images': len(self.images),
                'started': time.strftime('%Y-%m-%d %H:%M:%S')}
-        atomic_write(self.path / 'config.json', json.dumps({**self.cfg.to_dict(), '_run': run}, indent=1).encode())
+        atomic_write(self.path / CONFIG, json.dumps({**self.cfg.to_dict(), '_run': run}, indent=1).encode())
 
     def fit(self):
-        "Train from the current epoch to `cfg.epochs`; a finished run returns at once."
-        if self.main_process:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._write_config()
-        self._cb('before_fit')
-        while self.epoch < self.cfg.epochs:
-            self._one_epoch()
-            self.epoch += 1                 # epochs completed: what after_epoch and checkpoints see
-            self._cb('after_epoch')
-        self._cb('after_fit')
+        "Train from the current epoch to `cfg.epochs`; a finished run returns at once. Releases the run directory's lock."
+        with self._stack:
+            if self.main_process: self._write_config()
+            self.log(f'pid {os.getpid()}: {self.cfg.method} on {self.cfg.dataset}, ' +
+                     (f'resuming at epoch {self.epoch} of {self.cfg.epochs}' if self.resumed_from is not None
+                      else f'starting, {self.cfg.epochs} epochs') + f', device {self.device}')
+            try:
+                self._cb('before_fit')
+                while self.epoch < self.cfg.epochs:
+                    self._one_epoch()
+                    self.epoch += 1                 # epochs completed: what after_epoch and checkpoints see
+                    self._cb('after_epoch')
+                    m = self.last_metrics
+                    self.log(f"epoch {m['epoch']}/{self.cfg.epochs}: loss {m.get('loss', float('nan')):.6g}, "
+                             f"{m['views_per_s']:,.0f} views/s, {m['seconds']:.1f} s")
+                self._cb('after_fit')
+            except BaseException as e:
+                self.log(f'stopped at epoch {self.epoch} of {self.cfg.epochs}: {type(e).__name__}: {" ".join(str(e).split())[:300]}')
+                raise
+            self.log(f'finished: epoch {self.epoch} of {self.cfg.epochs}')
         return self
 
     def _autocast(self):
@@ -342,7 +238,7 @@ class Learner:
                 raise NonFiniteLossError(
                     f'non-finite loss at epoch {e + 1}, step {self.batch + 1} of {self.n_batches} (global step {self.step + 1}): '
                     f'{terms}. Training stopped; the last good checkpoint (epoch {self._saved_epoch()}) is kept in '
-                    f'{self.path / "checkpoint.pt"}. Try a lower lr.')
+                    f'{self.path / CHECKPOINT}. Try a lower lr.')
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
             self.opt.step()
@@ -363,20 +259,10 @@ class Learner:
                              'views_per_s': round(self.views_per_s, 1), 'seconds': round(self.elapsed, 3)}
 
     def _saved_epoch(self):
-        p = self.path / 'checkpoint.pt'
+        p = self.path / CHECKPOINT
         return load_checkpoint(p)['epoch'] if p.exists() else 'none yet'
 
 # %% ../nbs/20_learner.ipynb #3df364ac
 def train(cfg:TrainConfig|None=None, cbs=None, **kwargs) -> Learner:
     "Train (or resume, or return a finished run) as `cfg`, or as `TrainConfig(**kwargs)`."
     return Learner(cfg if cfg is not None else TrainConfig(**kwargs), cbs).fit()
-
-def load_run(run_dir, device='cpu') -> tuple:
-    "The config and the trained method of a run directory (the checkpoint is loaded strictly into the right class)."
-    ck = load_checkpoint(Path(run_dir) / 'checkpoint.pt', map_location=device)
-    cfg = TrainConfig.from_dict({**ck['config'], 'out_dir': str(run_dir)})
-    cls = METHODS[cfg.method]
-    if ck['method'] != cls.name: raise ValueError(f'a checkpoint of {ck["method"]} cannot load into {cls.name}')
-    m = cls(tuple(ck['in_shape']), cfg.latent_dim, cfg.arch, cls.Config.from_dict(cfg.hparams))
-    m.load_state_dict(ck['model'], strict=True)
-    return cfg, m.to(device).eval()

@@ -12,6 +12,7 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 
+from .config import Config
 from .data import as_float
 from .models import make_encoder
 
@@ -21,19 +22,8 @@ __all__ = ['MethodConfig', 'Method', 'encode_images', 'Random', 'gaussian_nll', 
 
 # %% ../nbs/11_objectives.ipynb #38f645a4
 @dataclass
-class MethodConfig:
-    "Hyper-parameters of a method. Subclasses add fields and checks; `validate` runs at construction."
-    def validate(self): pass
-    def __post_init__(self): self.validate()
-    def to_dict(self) -> dict: return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d:dict):
-        "Build from a dict, refusing keys this config does not have (a sign of the wrong method)."
-        names = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - names)
-        if unknown: raise ValueError(f'{cls.__name__} has no field(s) {unknown}; its fields are {sorted(names)}')
-        return cls(**d)
+class MethodConfig(Config):
+    "Hyper-parameters of a method ([config base](config.html): types checked, unknown keys refused). Subclasses add fields and `validate`."
 
 class Method(nn.Module):
     "Base class: the encoder of the dataset, a loss over views (B,J,C,H,W), a representation."

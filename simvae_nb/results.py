@@ -12,28 +12,15 @@ import pandas as pd
 import torch
 
 from .data import load_dataset, DATASETS, HAIR_COLOURS
-from .learner import load_run, resolve_device, atomic_write
-from .evaluate import EvalConfig, cached, content_scores, file_digest, has_head, limit_threads
+from .run import (CONFIG, CHECKPOINT, EVAL, FEATURES, RunDirError, UnfinishedRunError, atomic_write, cached, check_run_dir,
+                           file_digest, load_run, read_json, resolve_device, run_lock)
+from .evaluate import EvalConfig, content_scores, has_head, limit_threads
 from .objectives import encode_images
 from .style import augmentation_style, augmented_features, celeba_style, shapes_style
 
 # %% auto #0
-__all__ = ['RESULT_COLUMNS', 'PAPER_METHODS', 'PAPER_DATASETS', 'RunDirError', 'check_run_dir', 'evaluate_run', 'eval_rows',
-           'collect_results', 'summarise', 'paper_numbers', 'paper_table', 'style_table', 'figure5', 'figure6']
-
-# %% ../nbs/32_results.ipynb #4f1f0316
-class RunDirError(ValueError):
-    "A run directory that cannot be evaluated; the message says why."
-
-def check_run_dir(run_dir) -> Path:
-    "The run directory as a Path, or one clear error: missing, not a folder, no checkpoint."
-    if run_dir is None or str(run_dir) == '': raise RunDirError('run_dir is required: the folder a training run wrote')
-    p = Path(run_dir).expanduser()
-    if not p.exists(): raise RunDirError(f'run_dir {p} does not exist')
-    if not p.is_dir(): raise RunDirError(f'run_dir {p} is a file, not a run directory')
-    if not (p / 'checkpoint.pt').is_file():
-        raise RunDirError(f'run_dir {p} has no checkpoint.pt: is it a finished training run? (it holds {sorted(q.name for q in p.iterdir())[:8]})')
-    return p
+__all__ = ['RESULT_COLUMNS', 'PAPER_METHODS', 'PAPER_DATASETS', 'evaluate_run', 'eval_rows', 'collect_results', 'summarise',
+           'paper_numbers', 'paper_table', 'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/32_results.ipynb #b3ecd331
 def _split_features(method, ds, n, heads, batch_size, device):
@@ -52,31 +39,31 @@ def evaluate_run(run_dir,                        # a run directory (config.json,
                  device='auto',                  # 'auto' (cuda > mps > cpu) or a torch device
                  data_root=None,                 # where the data is; default: the run's config.json data_root
                  force:bool=False,               # recompute cached features
+                 allow_unfinished:bool=False,    # evaluate a checkpoint short of its epochs (eval.json records the epochs it holds)
                  log=print,
                 ) -> dict:
-    "Evaluate a trained run (A.7.5 + style) and write `RUN/eval.json`; returns its content."
+    "Evaluate a trained run (A.7.5 + style) and write `RUN/eval.json`; returns its content. Holds the run directory's lock."
     run_dir = check_run_dir(run_dir)
-    with limit_threads(cfg.threads if resolve_device(device).type == 'cpu' else None):
-        return _evaluate_run(run_dir, cfg, device, data_root, force, log)
-
-def _evaluate_run(run_dir, cfg, device, data_root, force, log):
-    T, t_all = {}, time.perf_counter()
     dev = resolve_device(device)
-    rcfg, method = load_run(run_dir, dev)
-    if data_root is None and (run_dir / 'config.json').exists():
-        data_root = json.loads((run_dir / 'config.json').read_text()).get('data_root')
+    with run_lock(run_dir, 'evaluating'), limit_threads(cfg.threads if dev.type == 'cpu' else None):
+        return _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log)
+
+def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
+    T, t_all = {}, time.perf_counter()
+    rcfg, method = load_run(run_dir, dev, finished=not allow_unfinished)
+    if data_root is None and (run_dir / CONFIG).exists(): data_root = read_json(run_dir / CONFIG).get('data_root')
     heads = ['pre'] + (['post'] if cfg.post_head and has_head(method) else [])
-    base = {'checkpoint': file_digest(run_dir / 'checkpoint.pt'), 'dataset': rcfg.dataset, 'format': 1}
+    base = {'checkpoint': file_digest(run_dir / CHECKPOINT), 'dataset': rcfg.dataset, 'format': 1}
     t0 = time.perf_counter()
     feats, loaded = {}, {}
     def data(split):                                 # each split loaded at most once, and only on a cache miss
         if split not in loaded: loaded[split] = load_dataset(rcfg.dataset, split, data_root=data_root)
         return loaded[split]
     for split, n in (('train', cfg.max_train), ('test', cfg.max_test)):
-        feats[split] = cached(run_dir / 'features' / f'{split}.pt', {**base, 'split': split, 'n': n, 'heads': heads},
+        feats[split] = cached(run_dir / FEATURES / f'{split}.pt', {**base, 'split': split, 'n': n, 'heads': heads},
                               lambda: _split_features(method, data(split), n, heads, cfg.batch_size, dev), force)
     for split, n, seed in (('train', cfg.style_train, cfg.seed), ('test', cfg.style_test, cfg.seed + 1)):
-        feats[f'views_{split}'] = cached(run_dir / 'features' / f'views_{split}.pt',
+        feats[f'views_{split}'] = cached(run_dir / FEATURES / f'views_{split}.pt',
             {**base, 'split': split, 'n': n, 'seed': seed, 'recipe': rcfg.augment},
             lambda: _view_features(method, data(split), n, rcfg.recipe, seed, cfg.batch_size, dev), force)
     T['features'] = time.perf_counter() - t0
@@ -103,10 +90,10 @@ def _evaluate_run(run_dir, cfg, device, data_root, force, log):
     ev = {k: content[k] for k in ('knn_acc', 'knn_k', 'linear_acc', 'mlp_acc', 'gmm_acc', 'nmi', 'ari')}
     ev.update(style=style, post_head=None if post is None else {k: v for k, v in post.items() if k != 'details'},
               details=content['details'],
-              run={'dataset': rcfg.dataset, 'method': rcfg.method, 'seed': rcfg.seed, 'epochs': rcfg.epochs,
+              run={'dataset': rcfg.dataset, 'method': rcfg.method, 'seed': rcfg.seed, 'epochs': rcfg.epochs, 'target_epochs': rcfg.target_epochs,
                    'train_size': rcfg.train_size, 'n_views': rcfg.n_views, 'latent_dim': rcfg.latent_dim, 'arch': rcfg.arch},
               protocol=cfg.to_dict(), device=str(dev), seconds={k: round(v, 2) for k, v in T.items()})
-    atomic_write(run_dir / 'eval.json', json.dumps(ev, indent=1).encode())
+    atomic_write(run_dir / EVAL, json.dumps(ev, indent=1).encode())
     log(f"  kNN {ev['knn_acc']:.1f} (k={ev['knn_k']})  linear {ev['linear_acc']:.1f}  MLP {ev['mlp_acc']:.1f}  "
         f"GMM {ev['gmm_acc']:.1f}  NMI {ev['nmi']:.1f}  ARI {ev['ari']:.1f}  | augmentation R² {style['augmentation_r2']:.1f}  "
         f"| {T['total']:.1f} s")

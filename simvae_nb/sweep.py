@@ -8,7 +8,9 @@ import fnmatch, json, os, sys, time, traceback
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
+from .config import json_param
 from .methods import METHODS
+from .run import CHECKPOINT, CONFIG, EVAL, SPEC, load_checkpoint, read_json
 
 # %% auto #0
 __all__ = ['PAPER_DATASETS', 'PAPER_SEEDS', 'TINY_EVAL', 'CPU_BUDGETS', 'PROFILES', 'RunSpec', 'run_state', 'default_nbs',
@@ -31,31 +33,38 @@ class RunSpec:
         if 'out_dir' in self.train: raise ValueError(f'{self.name}: out_dir is the run folder, do not set it')
 
 def run_state(spec:RunSpec, root) -> str:
-    "'done' (evaluated after its last epoch), 'partial' (started: it will resume), or 'new'."
+    "'done' (its checkpoint holds every epoch and `eval.json` scores that checkpoint), 'partial' (started: it will resume), or 'new'."
     rd = Path(root) / spec.name
-    if not (rd / 'config.json').exists(): return 'new'
-    epochs = json.loads((rd / 'config.json').read_text())['epochs']
-    mp = rd / 'metrics.jsonl'
-    last = json.loads(mp.read_text().splitlines()[-1])['epoch'] if mp.exists() and mp.read_text().strip() else 0
-    want = spec.train.get('epochs')
-    if (rd / 'eval.json').exists() and last == epochs and (want is None or want == epochs): return 'done'
-    return 'partial'
+    if not (rd / CHECKPOINT).exists(): return 'partial' if (rd / CONFIG).exists() else 'new'
+    ck = load_checkpoint(rd / CHECKPOINT)                      # the record of progress (metrics.jsonl is rebuilt from it)
+    done, target, want = ck['epoch'], ck['config']['epochs'], spec.train.get('epochs')
+    if done < target or (want is not None and want != target) or not (rd / EVAL).exists(): return 'partial'
+    return 'done' if read_json(rd / EVAL).get('run', {}).get('epochs', done) == done else 'partial'
+
 
 # %% ../nbs/50_sweep.ipynb #44ff6b89
 def default_nbs() -> Path:
     "The notebooks folder of this checkout (`nbs/` beside the package)."
     return Path(__file__).resolve().parents[1] / 'nbs'
 
+def _keep_previous(path:Path):
+    "Move an executed notebook of an earlier attempt aside (`train.1.ipynb`, `train.2.ipynb`, ...) instead of overwriting it."
+    if not path.exists(): return
+    n = 1
+    while path.with_name(f'{path.stem}.{n}{path.suffix}').exists(): n += 1
+    path.rename(path.with_name(f'{path.stem}.{n}{path.suffix}'))
+
 def execute_run(spec:RunSpec, root, nbs_dir=None, kernel:str='python3') -> str:
-    "Train (or resume) and evaluate one run through papermill; returns its final state."
+    "Train (or resume) and evaluate one run through papermill, keeping every attempt's executed notebooks; returns its final state."
     import papermill as pm
     nbs, rd = Path(nbs_dir or default_nbs()), Path(root) / spec.name
     if run_state(spec, root) == 'done': return 'done'
     rd.mkdir(parents=True, exist_ok=True)
+    for name in ('train.ipynb', 'evaluate.ipynb'): _keep_previous(rd / name)
     kw = dict(cwd=str(nbs), progress_bar=False, kernel_name=kernel)
     pm.execute_notebook(str(nbs / 'train.ipynb'), str(rd / 'train.ipynb'), parameters={**spec.train, 'out_dir': str(rd.resolve())}, **kw)
     pm.execute_notebook(str(nbs / 'evaluate.ipynb'), str(rd / 'evaluate.ipynb'), parameters={'run_dir': str(rd.resolve()), **spec.evaluate}, **kw)
-    (rd / 'spec.json').write_text(json.dumps(asdict(spec), indent=1))
+    (rd / SPEC).write_text(json.dumps(asdict(spec), indent=1))
     return run_state(spec, root)
 
 # %% ../nbs/50_sweep.ipynb #fe8c2801
@@ -161,11 +170,17 @@ def sweep(profile:str|list='tiny',   # a profile name, or a list of RunSpecs
           **submitit_kw,             # executor='submitit': folder, cluster, slurm_partition, gpus_per_node, timeout_min...
          ) -> dict:
     "Run every spec of `profile` that is not done (skipping finished runs, resuming started ones); returns their states."
+    if executor not in ('local', 'submitit'): raise ValueError(f"executor must be 'local' or 'submitit', got {executor!r}")
+    if not (isinstance(workers, int) and workers >= 1): raise ValueError(f'workers must be an integer >= 1, got {workers!r}')
     if isinstance(profile, str):
         if profile not in PROFILES: raise ValueError(f'unknown profile {profile!r}; choose one of {", ".join(PROFILES)}')
         specs = PROFILES[profile]()
     else: specs = list(profile)
-    if only: specs = [s for s in specs if fnmatch.fnmatch(s.name, only)]
+    if only:
+        names = [s.name for s in specs]
+        specs = [s for s in specs if fnmatch.fnmatch(s.name, only)]
+        if not specs: raise ValueError(f'--only {only!r} matches none of the {len(names)} runs of this profile, e.g. '
+                                       f'{", ".join(names[:3])}; use a glob such as {names[0].rsplit("/", 2)[0] + "/*"!r}')
     root = Path(root)
     states = {s.name: run_state(s, root) for s in specs}
     todo = [s for s in specs if states[s.name] != 'done']
@@ -177,8 +192,7 @@ def sweep(profile:str|list='tiny',   # a profile name, or a list of RunSpecs
         return states
     root.mkdir(parents=True, exist_ok=True)
     if executor == 'local': out = run_local(todo, root, workers, nbs_dir)
-    elif executor == 'submitit': out = run_submitit(todo, root, nbs_dir=nbs_dir, **submitit_kw)
-    else: raise ValueError(f"executor must be 'local' or 'submitit', got {executor!r}")
+    else: out = run_submitit(todo, root, nbs_dir=nbs_dir, **submitit_kw)
     states.update(out)
     failed = {k: v for k, v in out.items() if str(v).startswith('failed')}
     if failed: print(f'{len(failed)} run(s) failed:\n' + '\n'.join(f'  {k}: {v}' for k, v in failed.items()), flush=True)
@@ -216,6 +230,8 @@ def sweep_cli(profile:str='tiny',     # paper, cpu or tiny
               slurm:str='{}',         # submitit: JSON of executor parameters, e.g. '{"slurm_partition": "gpu", "timeout_min": 600}'
              ):
     "Run a sweep of papermill training + evaluation runs."
-    kw = dict(cluster=cluster, **json.loads(slurm)) if executor == 'submitit' else {}
-    states = sweep(profile, root, executor, only, dry_run, workers, **kw)
+    try:
+        kw = dict(cluster=cluster, **json_param('slurm', slurm, dict)) if executor == 'submitit' else {}
+        states = sweep(profile, root, executor, only, dry_run, workers, **kw)
+    except ValueError as e: sys.exit(f'simvae_sweep: error: {e}')
     if any(str(v).startswith('failed') for v in states.values()): sys.exit(1)

@@ -19,7 +19,7 @@ def env(tmp_path, monkeypatch):
 
 
 def test_discovery_order(env, monkeypatch):
-    "explicit data_root, then $SIMVAE_DATA, then known local copies; each found copy is the one loaded."
+    "an explicit data_root alone; without one, $SIMVAE_DATA, then known local copies; each found copy is the one loaded."
     a = write_mnist_files(env / 'a', seed=1)['test'][0]
     b = write_mnist_files(env / 'b', seed=2)['test'][0]
     c = write_mnist_files(env / 'c', flat=True, seed=3)['test'][0]
@@ -30,18 +30,27 @@ def test_discovery_order(env, monkeypatch):
     assert np.array_equal(load(), b)
     monkeypatch.delenv('SIMVAE_DATA')
     assert np.array_equal(load(), c)
-    assert np.array_equal(load(data_root=env / 'nothing-here'), c)     # an empty data_root falls through to the copies
+    with pytest.raises(DataNotFoundError, match='does not exist'): load(data_root=env / 'nothing-here')
+    (env / 'empty').mkdir()
+    with pytest.raises(DataNotFoundError) as e: load(data_root=env / 'empty')    # used or refused, never replaced by a copy
+    assert 'local copy' not in str(e.value) and str(env / 'c') not in str(e.value)
 
 
 def test_download_failure_names_every_place(env, monkeypatch):
     def offline(root): raise URLError('[Errno -2] Name or service not known')
     monkeypatch.setitem(DATASETS, 'cifar10', dataclasses.replace(DATASETS['cifar10'], download=offline))
     monkeypatch.setenv('SIMVAE_DATA', str(env / 'shared'))
+    with pytest.raises(DataNotFoundError) as e: load_dataset('cifar10')
+    msg = str(e.value)
+    for part in ('$SIMVAE_DATA', str(env / 'shared'), 'cache', f"torchvision download into {env / 'shared'}", 'URLError',
+                 'cifar-10-python.tar.gz', 'cifar-10-batches-py'):
+        assert part in msg, part
+    (env / 'mine').mkdir()                              # an explicit folder: the only place looked at, and where downloads go
     with pytest.raises(DataNotFoundError) as e: load_dataset('cifar10', data_root=env / 'mine')
     msg = str(e.value)
-    for part in ('data_root', str(env / 'mine'), '$SIMVAE_DATA', str(env / 'shared'), 'cache',
-                 'torchvision download into', 'URLError', 'cifar-10-python.tar.gz', 'cifar-10-batches-py'):
+    for part in (f"data_root {env / 'mine'}", f"torchvision download into {env / 'mine'}", 'URLError', 'cifar-10-batches-py'):
         assert part in msg, part
+    assert '$SIMVAE_DATA' not in msg
 
 
 REAL = Path('/usr/share/datasets/fashion-mnist')

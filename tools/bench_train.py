@@ -3,12 +3,13 @@
 measured side by side in one run:
 
 1. the trainer (`simvae_nb.learner`): the whole training set as one uint8 tensor, J views per image made in
-   one batched call, one Adam step on the SimVAE loss;
+   one batched call, one Adam step on the SimVAE loss; at precision fp32, and at bf16 (autocast on the CPU's
+   bf16 matrix units, the losses in fp32), alternating fp32/bf16/fp32/bf16 so both see the same machine state;
 2. a reference pipeline: per-sample torchvision PIL transforms of the same recipe in a DataLoader with 2
    workers, feeding the same model, loss and optimiser;
-3. the matrix-multiply roofline: the GEMMs one training step of this MLP needs (forward; backward for the
-   weights of every layer and for the inputs of every layer but the first), each timed at its exact shape;
-   views/s if a step were only those GEMMs.
+3. the matrix-multiply rooflines, fp32 and bf16: the GEMMs one training step of this MLP needs (forward;
+   backward for the weights of every layer and for the inputs of every layer but the first), each timed at its
+   exact shape; views/s if a step were only those GEMMs.
 
 Usage: python tools/bench_train.py [--images 6400] [--views 10] [--batch 128] [--workers 2]
 """
@@ -34,10 +35,10 @@ class PILViews(Dataset):
         return torch.stack([self.tf(img) for _ in range(self.n_views)])
 
 
-def bench_trainer(n_images, n_views, batch, epochs=2):
+def bench_trainer(n_images, n_views, batch, precision='fp32', epochs=2):
     "Views/s of the trainer's second epoch (the first warms up)."
     with tempfile.TemporaryDirectory() as d:
-        cfg = TrainConfig('fashion_mnist', 'simvae', n_views=n_views, batch_size=batch, train_size=n_images,
+        cfg = TrainConfig('fashion_mnist', 'simvae', n_views=n_views, batch_size=batch, train_size=n_images, precision=precision,
                           epochs=epochs, out_dir=d, progress=False, checkpoint_every=epochs)
         learn = Learner(cfg)
         learn.fit()
@@ -61,15 +62,15 @@ def bench_reference(images, n_views, batch, workers):
     return n / (time.perf_counter() - t), n
 
 
-def _time_mm(m, k, n, reps=20):
-    a, b = torch.randn(m, k), torch.randn(k, n)
+def _time_mm(m, k, n, dtype=torch.float32, reps=20):
+    a, b = torch.randn(m, k, dtype=dtype), torch.randn(k, n, dtype=dtype)
     for _ in range(3): a @ b
     t = time.perf_counter()
     for _ in range(reps): a @ b
     return (time.perf_counter() - t) / reps
 
 
-def roofline(n_views_step):
+def roofline(n_views_step, dtype=torch.float32):
     "GEMMs of one SimVAE-MLP step with M = views per step, each timed at its shape."
     enc = [(784, 500), (500, 500), (500, 2000), (2000, 10), (2000, 10)]      # Table 3a (+ the log-variance head)
     dec = [(10, 2000), (2000, 500), (500, 500), (500, 784)]                  # Table 3b
@@ -78,7 +79,7 @@ def roofline(n_views_step):
         gemms.append((M, a, b))                                              # forward  Y = X W^T
         gemms.append((b, M, a))                                              # backward dW = dY^T X
         if i != 0: gemms.append((M, b, a))                                   # backward dX = dY W (not for the input layer)
-    secs = sum(_time_mm(*g) for g in gemms)
+    secs = sum(_time_mm(*g, dtype=dtype) for g in gemms)
     flops = sum(2 * m * k * n for m, k, n in gemms)
     return n_views_step / secs, flops / secs / 1e9
 
@@ -94,10 +95,18 @@ if __name__ == '__main__':
     print(f'real FashionMNIST ({ds.source}); SimVAE, Table 3 MLP, J={a.views}, {a.batch} images x {a.views} views per step, '
           f'{a.images} images per epoch')
     print(f'machine: {platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}, {torch.get_num_threads()} threads')
-    vt, secs, n = bench_trainer(a.images, a.views, a.batch)
+    from simvae_nb.run import cpu_has_bf16
+    print(f'bf16 matrix units (amx_bf16 / avx512_bf16): {cpu_has_bf16()}')
+    runs = {'fp32': [], 'bf16': []}
+    for p in ('fp32', 'bf16', 'fp32', 'bf16'): runs[p].append(bench_trainer(a.images, a.views, a.batch, p))
+    (v32, s32, n), (v16, s16, _) = (max(runs[p]) for p in ('fp32', 'bf16'))
     vr, nr = bench_reference(ds.images[:a.images, 0].numpy(), a.views, a.batch, a.workers)
-    vg, gflops = roofline(a.batch * a.views)
-    print(f'trainer    (batched views, data on device)      : {vt:>8,.0f} views/s  ({n:,} views in {secs:.1f} s)')
-    print(f'reference  (PIL transforms, DataLoader {a.workers} workers): {vr:>8,.0f} views/s  ({nr:,} views)')
-    print(f'roofline   (only the step\'s GEMMs, {gflops:.0f} GFLOP/s)  : {vg:>8,.0f} views/s')
-    print(f'trainer / reference = {vt / vr:.2f}x (target >= 2.5x); trainer / roofline = {100 * vt / vg:.0f}% (target >= 80%)')
+    g32, f32 = roofline(a.batch * a.views)
+    g16, f16 = roofline(a.batch * a.views, torch.bfloat16)
+    print(f'trainer fp32 (batched views, data on device)      : {v32:>8,.0f} views/s  ({n:,} views in {s32:.1f} s; runs {", ".join(f"{r[0]:,.0f}" for r in runs["fp32"])})')
+    print(f'trainer bf16 (autocast, losses in fp32)           : {v16:>8,.0f} views/s  ({n:,} views in {s16:.1f} s; runs {", ".join(f"{r[0]:,.0f}" for r in runs["bf16"])})')
+    print(f'reference    (PIL transforms, DataLoader {a.workers} workers): {vr:>8,.0f} views/s  ({nr:,} views)')
+    print(f'roofline fp32 (only the step\'s GEMMs, {f32:.0f} GFLOP/s) : {g32:>8,.0f} views/s')
+    print(f'roofline bf16 (only the step\'s GEMMs, {f16:.0f} GFLOP/s) : {g16:>8,.0f} views/s')
+    print(f'bf16 trainer / fp32 trainer = {v16 / v32:.2f}x (target >= 1.8x); bf16 trainer / bf16 roofline = {100 * v16 / g16:.0f}% (target >= 70%)')
+    print(f'fp32 trainer / fp32 roofline = {100 * v32 / g32:.0f}%; trainer / reference = {v16 / vr:.1f}x (bf16), {v32 / vr:.1f}x (fp32)')

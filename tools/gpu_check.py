@@ -27,7 +27,7 @@ if __name__ == '__main__':
                           device=a.device, progress=False)
         dev = torch.cuda.get_device_name() if torch.cuda.is_available() else 'cpu'
         print(f'{dev}; torch {torch.__version__}; SimVAE ResNet (Table 4), J={cfg.n_views}, batch {cfg.batch_size} images, '
-              f'latent {cfg.latent_dim}, bf16 autocast={cfg.amp}')
+              f'latent {cfg.latent_dim}, precision {cfg.precision}')
         train(cfg)
         for l in (Path(d) / 'run' / 'metrics.jsonl').read_text().splitlines():
             m = json.loads(l)
