@@ -20,7 +20,7 @@ from .data import load_dataset
 from .augment import make_views
 from .methods import METHODS
 from .run import (TrainConfig, CONFIG, METRICS, CHECKPOINT, LOG, RunFileError, atomic_write, save_checkpoint,
-                           load_checkpoint, checkpoint_digest, read_metrics, resolve_device, run_lock, load_run)
+                           load_checkpoint, checkpoint_digest, read_metrics, resolve_device, resolve_precision, run_lock, load_run)
 
 # %% auto #0
 __all__ = ['rng_state', 'set_rng_state', 'Callback', 'ProgressCB', 'MetricsCB', 'CheckpointCB', 'NonFiniteLossError', 'Learner',
@@ -103,6 +103,7 @@ class Learner:
             self.rank, self.world = dist.get_rank(), dist.get_world_size()
         self.main_process = self.rank == 0
         self.device = resolve_device(cfg.device, int(os.environ.get('LOCAL_RANK', '0')))
+        self.precision = resolve_precision(cfg.precision, self.device, METHODS[cfg.method].bf16_safe)
         if cfg.threads is not None and self.device.type == 'cpu': torch.set_num_threads(cfg.threads)
         if self.device.type == 'cuda': torch.cuda.set_device(self.device)
         self.cbs = sorted((cbs if cbs is not None else []) + [ProgressCB() if cfg.progress else Callback(), MetricsCB(), CheckpointCB()],
@@ -186,7 +187,7 @@ class Learner:
 
     def _write_config(self):
         run = {'simvae_nb': simvae_nb.__version__, 'torch': torch.__version__, 'device': str(self.device),
-               'world_size': self.world, 'data_source': self.data_source, 'images': len(self.images),
+               'world_size': self.world, 'precision': self.precision, 'data_source': self.data_source, 'images': len(self.images),
                'started': time.strftime('%Y-%m-%d %H:%M:%S')}
         atomic_write(self.path / CONFIG, json.dumps({**self.cfg.to_dict(), '_run': run}, indent=1).encode())
 
@@ -196,7 +197,7 @@ class Learner:
             if self.main_process: self._write_config()
             self.log(f'pid {os.getpid()}: {self.cfg.method} on {self.cfg.dataset}, ' +
                      (f'resuming at epoch {self.epoch} of {self.cfg.epochs}' if self.resumed_from is not None
-                      else f'starting, {self.cfg.epochs} epochs') + f', device {self.device}')
+                      else f'starting, {self.cfg.epochs} epochs') + f', device {self.device}, {self.precision}')
             try:
                 self._cb('before_fit')
                 while self.epoch < self.cfg.epochs:
@@ -214,7 +215,8 @@ class Learner:
         return self
 
     def _autocast(self):
-        return (torch.autocast('cuda', dtype=torch.bfloat16) if self.cfg.amp and self.device.type == 'cuda' else nullcontext())
+        "bf16 autocast for the networks' products when the run's precision is bf16 (the losses cast to fp32 themselves)."
+        return torch.autocast(self.device.type, dtype=torch.bfloat16) if self.precision == 'bf16' else nullcontext()
 
     def _one_epoch(self):
         cfg, e = self.cfg, self.epoch
@@ -255,7 +257,7 @@ class Learner:
             t = torch.tensor(list(means.values()), dtype=torch.float64, device=self.device if self.device.type == 'cuda' else 'cpu')
             dist.all_reduce(t); means = dict(zip(means, (t / self.world).tolist()))
         self.views_per_s = self.n_batches * self.per_rank * cfg.n_views * self.world / max(self.elapsed, 1e-9)
-        self.last_metrics = {'epoch': e + 1, 'step': self.step, **means, 'lr': cfg.lr,
+        self.last_metrics = {'epoch': e + 1, 'step': self.step, **means, 'lr': cfg.lr, 'precision': self.precision,
                              'views_per_s': round(self.views_per_s, 1), 'seconds': round(self.elapsed, 3)}
 
     def _saved_epoch(self):

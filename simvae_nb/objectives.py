@@ -31,6 +31,7 @@ class Method(nn.Module):
     generative: ClassVar[bool] = False   # has a decoder and a Gaussian posterior
     trainable: ClassVar[bool] = True     # False for the random encoder
     min_views: ClassVar[int] = 1         # the fewest views per image its loss needs
+    bf16_safe: ClassVar[bool] = True     # trains as well under bf16 autocast (precision 'auto' uses bf16 where the hardware has it)
     Config: ClassVar[type] = MethodConfig
 
     def __init__(self, in_shape:tuple, latent_dim:int, arch:str, hp:MethodConfig|None=None):

@@ -19,11 +19,11 @@ from .models import ARCHS, DEFAULT_ARCH, DEFAULT_LATENT
 from .methods import METHODS, method_defaults
 
 # %% auto #0
-__all__ = ['TRAIN_PARAMS', 'CONFIG', 'METRICS', 'CHECKPOINT', 'EVAL', 'LOG', 'LOCK', 'FEATURES', 'DECODER', 'SPEC',
-           'resolve_device', 'check_data_root', 'TrainConfig', 'train_param_hints', 'RunFileError', 'atomic_write',
-           'save_checkpoint', 'load_checkpoint', 'read_json', 'read_metrics', 'file_digest', 'checkpoint_digest',
-           'cached', 'RunDirBusy', 'remove_stale_tmp', 'run_lock', 'RunDirError', 'UnfinishedRunError', 'check_run_dir',
-           'load_run']
+__all__ = ['PRECISIONS', 'TRAIN_PARAMS', 'CONFIG', 'METRICS', 'CHECKPOINT', 'EVAL', 'LOG', 'LOCK', 'FEATURES', 'DECODER', 'SPEC',
+           'resolve_device', 'cpu_has_bf16', 'resolve_precision', 'check_data_root', 'TrainConfig', 'train_param_hints',
+           'RunFileError', 'atomic_write', 'save_checkpoint', 'load_checkpoint', 'read_json', 'read_metrics',
+           'file_digest', 'checkpoint_digest', 'cached', 'RunDirBusy', 'remove_stale_tmp', 'run_lock', 'RunDirError',
+           'UnfinishedRunError', 'check_run_dir', 'load_run']
 
 # %% ../nbs/19_run.ipynb #d17ff235
 def resolve_device(device:str='auto',   # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'
@@ -47,6 +47,29 @@ def resolve_device(device:str='auto',   # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mp
         raise ValueError(f"device {device!r} was asked for, but MPS is not available on this machine; use device 'auto' or 'cpu'")
     return d
 
+# %% ../nbs/19_run.ipynb #da73597d
+PRECISIONS = ('auto', 'bf16', 'fp32')
+
+def cpu_has_bf16() -> bool:
+    "Does this CPU have bf16 matrix units (AMX-BF16 or AVX512-BF16) for torch's oneDNN to use?"
+    try: flags = set(Path('/proc/cpuinfo').read_text().split())
+    except OSError: return False
+    return bool(flags & {'amx_bf16', 'avx512_bf16'}) and torch.backends.mkldnn.is_available()
+
+def resolve_precision(precision:str,       # 'auto', 'bf16' or 'fp32'
+                      device:torch.device, # where training runs
+                      bf16_safe:bool=True, # the method trains as well in bf16 (its class says)
+                     ) -> str:             # 'bf16' or 'fp32'
+    "The precision training uses: 'auto' is bf16 on CUDA with bf16 and on CPUs with bf16 matrix units, for methods that are bf16-safe."
+    if precision not in PRECISIONS: raise ValueError(f"precision must be one of {', '.join(map(repr, PRECISIONS))}, got {precision!r}")
+    device = torch.device(device)
+    if precision == 'bf16' and device.type not in ('cpu', 'cuda'):
+        raise ValueError(f"precision 'bf16' is supported on cpu and cuda, not {device.type}; use 'auto' or 'fp32'")
+    if precision != 'auto': return precision
+    if not bf16_safe: return 'fp32'
+    if device.type == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp32'
+    return 'bf16' if device.type == 'cpu' and cpu_has_bf16() else 'fp32'
+
 # %% ../nbs/19_run.ipynb #41a9f94e
 def _writable(path:Path) -> bool:
     "Could `path` be created or written to (checks the nearest existing ancestor, creates nothing)?"
@@ -66,7 +89,7 @@ def check_data_root(data_root, dataset:str):
                                         f'(expected layout: {DATASETS[dataset].layout}), or leave data_root unset to search the usual places')
     if not p.is_dir(): raise ValueError(f'data_root {p} is a file, not a folder')
 
-_NOT_IDENTITY = ('epochs', 'out_dir', 'data_root', 'device', 'checkpoint_every', 'progress', 'threads', 'eval_every')
+_NOT_IDENTITY = ('epochs', 'out_dir', 'data_root', 'device', 'checkpoint_every', 'progress', 'threads', 'eval_every', 'precision')
 
 @dataclass
 class TrainConfig(Config):
@@ -88,7 +111,7 @@ class TrainConfig(Config):
     data_root: str | None = None    # the folder holding the data; None: search $SIMVAE_DATA, the cache, known local copies
     device: str = 'auto'            # 'auto' (cuda > mps > cpu), or a torch device string
     checkpoint_every: int = 1       # epochs between checkpoints (one is always written at the end)
-    amp: bool = True                # bf16 autocast on CUDA
+    precision: str = 'auto'         # 'auto' (bf16 where the hardware has it and the method is bf16-safe), 'bf16' or 'fp32'
     progress: bool = True           # show a progress bar
     threads: int | None = None      # CPU threads for torch (None: torch's default); 1 when processes share few cores
 
@@ -118,6 +141,7 @@ class TrainConfig(Config):
             raise ValueError(f'{self.method} needs n_views >= {cls.min_views} (its loss compares the views of an image), got {self.n_views}')
         if not (self.lr > 0 or (not cls.trainable and self.lr >= 0)): bad('lr', 'a number > 0')
         if self.batch_unit not in ('images', 'views'): bad('batch_unit', "'images' or 'views'")
+        if self.precision not in PRECISIONS: bad('precision', ' or '.join(map(repr, PRECISIONS)))
         if self.images_per_step < 1: raise ValueError(f'batch_size={self.batch_size} views holds no whole image of {self.n_views} views')
         if self.train_size is not None and not self.train_size >= 1: bad('train_size', 'None or an integer >= 1')
         self.hparams = cls.Config.from_dict(self.hparams).to_dict()      # validates, fills in the defaults
@@ -136,8 +160,10 @@ class TrainConfig(Config):
 
     @classmethod
     def from_dict(cls, d:dict) -> TrainConfig:
-        "Rebuild from `to_dict` (keys starting with '_' hold run information and are ignored)."
-        return super().from_dict({k: v for k, v in d.items() if not k.startswith('_')})
+        "Rebuild from `to_dict` (keys starting with '_' hold run information and are ignored; an older `amp` flag becomes `precision`)."
+        d = {k: v for k, v in d.items() if not k.startswith('_')}
+        if 'amp' in d: d.setdefault('precision', 'auto' if d.pop('amp') else 'fp32')
+        return super().from_dict(d)
 
     def identity(self) -> dict:
         "The fields that define the training trajectory: a checkpoint resumes only into the same identity."
