@@ -10,7 +10,8 @@ Either renderer points its pages at KaTeX on a CDN; the build copies KaTeX from 
 (Debian's `libjs-katex`, which tools/setup.sh installs; or `$KATEX_DIR`, e.g. npm's `node_modules/katex/dist`)
 into `site_libs/katex/` and points the pages there, so the equations are typeset with no network; the theme's
 `@import` of Google's web fonts is dropped (its font stack falls back to the reader's sans-serif), so a page
-asks for nothing beyond the site.
+asks for nothing beyond the site; and nbdev's links to the site's own pages at its published address
+(settings.ini `doc_host` + `doc_baseurl`) become relative, so they work offline and before publishing too.
 
 Usage: python tools/build_docs.py [--out DIR] [--no-readme]
 """
@@ -133,10 +134,45 @@ def drop_remote_imports(site: Path) -> list[str]:
     return dropped
 
 
+def site_url() -> str:
+    "The address the site is published at, from settings.ini (`doc_host` + `doc_baseurl`), ending in `/`."
+    import configparser
+    cfg = configparser.ConfigParser(); cfg.read(ROOT / 'settings.ini')
+    d = cfg['DEFAULT']
+    return d.get('doc_host', '').rstrip('/') + '/' + d.get('doc_baseurl', '').strip('/') + '/'
+
+
+def relative_self_links(site: Path, url: str) -> tuple[int, list[str]]:
+    """Make links to `url` (the published site, as nbdev's doc links write them) relative. A link to an anchor the
+    page lacks (nbdev links `Class.method` even where only the class is documented) goes to the nearest enclosing
+    symbol's anchor (`#class`), else to the page. Returns how many links, and the anchors that were missing."""
+    ids: dict[Path, set] = {}
+    def anchors(f: Path) -> set:
+        if f not in ids: ids[f] = set(re.findall(r'\bid="([^"]*)"', f.read_text(encoding='utf-8'))) if f.exists() else set()
+        return ids[f]
+    n, missing = 0, []
+    for p in sorted(site.rglob('*.html')):
+        rel = Path(os.path.relpath(site, p.parent)).as_posix() + '/'
+        def fix(m):
+            path, frag = m.group(2), m.group(3)
+            target = site / (path or 'index.html')
+            while frag and frag not in anchors(target):
+                frag = frag.rsplit('.', 1)[0] if '.' in frag else None
+            if frag != m.group(3): missing.append(f'{p.name}: {path}#{m.group(3)} (linked to {path}{"#" + frag if frag else ""})')
+            return m.group(1) + rel + path + (f'#{frag}' if frag else '')
+        text = p.read_text(encoding='utf-8')
+        new, k = re.subn(r'(<a\b[^>]*\bhref=")' + re.escape(url) + r'([^"#]*)(?:#([^"]*))?', fix, text)
+        if k: p.write_text(new, encoding='utf-8'); n += k
+    return n, missing
+
+
 def localise(site: Path) -> str:
-    "Make the rendered site work with no network: the local KaTeX, no remote stylesheets. Returns a summary."
+    "Make the rendered site work with no network: the local KaTeX, no remote stylesheets, relative links. A summary."
     n_math, dropped = vendor_katex(site), drop_remote_imports(site)
-    return f'{n_math} pages with maths typeset by the local KaTeX, {len(dropped)} remote @import dropped'
+    n_links, missing = relative_self_links(site, site_url())
+    if missing: print('docs: doc links to anchors no page has (show_doc would make them):\n  ' + '\n  '.join(missing))
+    return (f'{n_math} pages with maths typeset by the local KaTeX, {len(dropped)} remote @import dropped, '
+            f'{n_links} links to the published site made relative')
 
 
 def build(out: Path = ROOT / '_docs', readme: Path | None = ROOT / 'README.md') -> Path:
