@@ -134,12 +134,13 @@ def drop_remote_imports(site: Path) -> list[str]:
     return dropped
 
 
-def site_url() -> str:
-    "The address the site is published at, from settings.ini (`doc_host` + `doc_baseurl`), ending in `/`."
+def site_url() -> str | None:
+    "The address the site is published at, from settings.ini (`doc_host` + `doc_baseurl`), ending in `/`; None if unset."
     import configparser
     cfg = configparser.ConfigParser(); cfg.read(ROOT / 'settings.ini')
     d = cfg['DEFAULT']
-    return d.get('doc_host', '').rstrip('/') + '/' + d.get('doc_baseurl', '').strip('/') + '/'
+    if not d.get('doc_host'): return None
+    return d['doc_host'].rstrip('/') + '/' + d.get('doc_baseurl', '').strip('/') + ('/' if d.get('doc_baseurl', '').strip('/') else '')
 
 
 def relative_self_links(site: Path, url: str) -> tuple[int, list[str]]:
@@ -169,7 +170,8 @@ def relative_self_links(site: Path, url: str) -> tuple[int, list[str]]:
 def localise(site: Path) -> str:
     "Make the rendered site work with no network: the local KaTeX, no remote stylesheets, relative links. A summary."
     n_math, dropped = vendor_katex(site), drop_remote_imports(site)
-    n_links, missing = relative_self_links(site, site_url())
+    url = site_url()
+    n_links, missing = relative_self_links(site, url) if url else (0, [])
     if missing: print('docs: doc links to anchors no page has (show_doc would make them):\n  ' + '\n  '.join(missing))
     return (f'{n_math} pages with maths typeset by the local KaTeX, {len(dropped)} remote @import dropped, '
             f'{n_links} links to the published site made relative')
