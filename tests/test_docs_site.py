@@ -1,23 +1,12 @@
 """The documentation site builds offline from the Quarto project, and it is complete:
 every notebook has a page, every image a page shows exists, no internal link is broken, and the
 README is what `nbs/index.ipynb` generates."""
-import re, sys
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
-import pytest
 
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / 'tools'))
-import build_docs  # noqa: E402
-
-
-@pytest.fixture(scope='session')
-def site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp('docs')
-    out = build_docs.build(tmp / 'site', readme=tmp / 'README.md')
-    return out, tmp / 'README.md'
 
 
 class _Refs(HTMLParser):

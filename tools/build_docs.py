@@ -6,12 +6,25 @@ internet access, so otherwise the same project is rendered with smalldocs, a pur
 reads `_quarto.yml`: nbdev processes the notebooks (`_proc/`, as `nbdev_docs` does), then
 `smalldocs render _proc` writes the HTML. The README is regenerated from `nbs/index.ipynb` either way.
 
+Either renderer points its pages at KaTeX on a CDN; the build copies KaTeX from an installed package
+(Debian's `libjs-katex`, which tools/setup.sh installs; or `$KATEX_DIR`, e.g. npm's `node_modules/katex/dist`)
+into `site_libs/katex/` and points the pages there, so the equations are typeset with no network; the theme's
+`@import` of Google's web fonts is dropped (its font stack falls back to the reader's sans-serif), so a page
+asks for nothing beyond the site; and nbdev's links to the site's own pages at its published address
+(settings.ini `doc_host` + `doc_baseurl`) become relative, so they work offline and before publishing too.
+
 Usage: python tools/build_docs.py [--out DIR] [--no-readme]
 """
-import argparse, json, re, shutil, subprocess, sys
+import argparse, json, os, re, shutil, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Where an installed KaTeX lies: $KATEX_DIR first, then Debian's libjs-katex (fonts from fonts-katex).
+KATEX_DIRS = [Path(d) for d in (os.environ.get('KATEX_DIR'), '/usr/share/javascript/katex') if d]
+# KaTeX on jsDelivr, as smalldocs (katex@0.16.11) and Quarto's `html-math-method: katex` (katex@latest) link it
+KATEX_CDN = re.compile(r'https://cdn\.jsdelivr\.net/npm/katex@[^/"\']+/dist/')
+# A stylesheet's import from another site: Bootswatch's themes import their web fonts from Google's
+REMOTE_IMPORT = re.compile(r'@import\s+(?:url\(\s*)?["\']?https?://[^)"\';]*(?:;[^)"\']*)*["\']?\s*\)?\s*;')
 
 
 def _front_matter(nb: dict) -> dict:
@@ -80,12 +93,96 @@ def write_readme(proc: Path, dest: Path = ROOT / 'README.md'):
     return dest
 
 
+def find_katex() -> Path:
+    "The first folder of `KATEX_DIRS` that holds KaTeX with its auto-render extension and fonts."
+    for d in KATEX_DIRS:
+        if (d / 'katex.min.js').exists() and (d / 'fonts').is_dir() and \
+                any((d / 'contrib' / f).exists() for f in ('auto-render.min.js', 'auto-render.js')):
+            return d
+    raise SystemExit('KaTeX is not installed, so the docs cannot typeset their equations offline: '
+                     'run tools/setup.sh (or `apt-get install libjs-katex`), or set KATEX_DIR to the `dist` folder '
+                     "of npm's katex. Looked in: " + ', '.join(map(str, KATEX_DIRS)))
+
+
+def vendor_katex(site: Path) -> int:
+    """Copy KaTeX into `site/site_libs/katex/` and point every page that links KaTeX on the CDN at that copy.
+    Returns the number of pages rewritten; copies nothing when no page has maths."""
+    pages = [p for p in site.rglob('*.html') if KATEX_CDN.search(p.read_text(encoding='utf-8'))]
+    if not pages: return 0
+    src, dest = find_katex(), site / 'site_libs' / 'katex'
+    if dest.exists(): shutil.rmtree(dest)
+    (dest / 'contrib').mkdir(parents=True)
+    for f in ('katex.min.js', 'katex.min.css'): shutil.copyfile(src / f, dest / f)  # copyfile follows Debian's symlinks
+    auto = src / 'contrib' / 'auto-render.min.js'
+    shutil.copyfile(auto if auto.exists() else src / 'contrib' / 'auto-render.js', dest / 'contrib' / 'auto-render.min.js')
+    shutil.copytree((src / 'fonts').resolve(), dest / 'fonts')
+    for p in pages:
+        rel = Path(os.path.relpath(dest, p.parent)).as_posix() + '/'
+        p.write_text(KATEX_CDN.sub(rel, p.read_text(encoding='utf-8')), encoding='utf-8')
+    return len(pages)
+
+
+def drop_remote_imports(site: Path) -> list[str]:
+    "Remove `@import`s of other sites' stylesheets from the site's CSS; return the URLs dropped."
+    dropped = []
+    for css in site.rglob('*.css'):
+        text = css.read_text(encoding='utf-8')
+        found = [m.group(0) for m in REMOTE_IMPORT.finditer(text)]
+        if found:
+            dropped += found
+            css.write_text(REMOTE_IMPORT.sub('', text), encoding='utf-8')
+    return dropped
+
+
+def site_url() -> str | None:
+    "The address the site is published at, from settings.ini (`doc_host` + `doc_baseurl`), ending in `/`; None if unset."
+    import configparser
+    cfg = configparser.ConfigParser(); cfg.read(ROOT / 'settings.ini')
+    d = cfg['DEFAULT']
+    if not d.get('doc_host'): return None
+    return d['doc_host'].rstrip('/') + '/' + d.get('doc_baseurl', '').strip('/') + ('/' if d.get('doc_baseurl', '').strip('/') else '')
+
+
+def relative_self_links(site: Path, url: str) -> tuple[int, list[str]]:
+    """Make links to `url` (the published site, as nbdev's doc links write them) relative. A link to an anchor the
+    page lacks (nbdev links `Class.method` even where only the class is documented) goes to the nearest enclosing
+    symbol's anchor (`#class`), else to the page. Returns how many links, and the anchors that were missing."""
+    ids: dict[Path, set] = {}
+    def anchors(f: Path) -> set:
+        if f not in ids: ids[f] = set(re.findall(r'\bid="([^"]*)"', f.read_text(encoding='utf-8'))) if f.exists() else set()
+        return ids[f]
+    n, missing = 0, []
+    for p in sorted(site.rglob('*.html')):
+        rel = Path(os.path.relpath(site, p.parent)).as_posix() + '/'
+        def fix(m):
+            path, frag = m.group(2), m.group(3)
+            target = site / (path or 'index.html')
+            while frag and frag not in anchors(target):
+                frag = frag.rsplit('.', 1)[0] if '.' in frag else None
+            if frag != m.group(3): missing.append(f'{p.name}: {path}#{m.group(3)} (linked to {path}{"#" + frag if frag else ""})')
+            return m.group(1) + rel + path + (f'#{frag}' if frag else '')
+        text = p.read_text(encoding='utf-8')
+        new, k = re.subn(r'(<a\b[^>]*\bhref=")' + re.escape(url) + r'([^"#]*)(?:#([^"]*))?', fix, text)
+        if k: p.write_text(new, encoding='utf-8'); n += k
+    return n, missing
+
+
+def localise(site: Path) -> str:
+    "Make the rendered site work with no network: the local KaTeX, no remote stylesheets, relative links. A summary."
+    n_math, dropped = vendor_katex(site), drop_remote_imports(site)
+    url = site_url()
+    n_links, missing = relative_self_links(site, url) if url else (0, [])
+    if missing: print('docs: doc links to anchors no page has (show_doc would make them):\n  ' + '\n  '.join(missing))
+    return (f'{n_math} pages with maths typeset by the local KaTeX, {len(dropped)} remote @import dropped, '
+            f'{n_links} links to the published site made relative')
+
+
 def build(out: Path = ROOT / '_docs', readme: Path | None = ROOT / 'README.md') -> Path:
     "Render the site into `out`; regenerate the README from `nbs/index.ipynb` into `readme` unless None."
-    import os
     os.chdir(ROOT)
     if shutil.which('quarto'):
         subprocess.run(['nbdev_docs'], check=True)
+        print('docs:', localise(ROOT / '_docs'))
         if out != ROOT / '_docs': shutil.copytree(ROOT / '_docs', out, dirs_exist_ok=True)
         if readme and readme != ROOT / 'README.md': shutil.copy(ROOT / 'README.md', readme)
         return out
@@ -96,7 +193,7 @@ def build(out: Path = ROOT / '_docs', readme: Path | None = ROOT / 'README.md') 
     if r.returncode: raise SystemExit(f'smalldocs render failed:\n{r.stdout}\n{r.stderr}')
     if out.exists(): shutil.rmtree(out)
     shutil.move(str(proc / '_docs'), str(out))
-    print(f"docs: {len(list(out.glob('*.html')))} pages in {out} (smalldocs: Quarto is not installed here)")
+    print(f"docs: {len(list(out.glob('*.html')))} pages in {out}, {localise(out)} (smalldocs: Quarto is not installed here)")
     return out
 
 

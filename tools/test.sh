@@ -3,7 +3,8 @@
 #   1. nbdev_test   every notebook in nbs/ with the default flags (slow|gpu|paper cells skipped)
 #   2. docs         the Quarto project rendered offline into _docs/ (tools/build_docs.py)
 #   3. pytest       tests/: nbdev_export and nbdev_clean are no-ops, README matches index.ipynb,
-#                   the docs site is complete, loaders on files in the real formats, end-to-end runs
+#                   the docs site is complete and reads right in headless Chromium (tests/test_browser.py:
+#                   screenshots in _docs/_screenshots/), loaders on files in the real formats, end-to-end runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
