@@ -19,12 +19,13 @@ import simvae_nb
 from .data import load_dataset
 from .augment import make_views
 from .methods import METHODS
+from .objectives import encode_images
 from .run import (TrainConfig, CONFIG, METRICS, CHECKPOINT, LOG, RunFileError, atomic_write, save_checkpoint,
                            load_checkpoint, checkpoint_digest, read_metrics, resolve_device, resolve_precision, run_lock, load_run)
 
 # %% auto #0
-__all__ = ['rng_state', 'set_rng_state', 'Callback', 'ProgressCB', 'MetricsCB', 'CheckpointCB', 'NonFiniteLossError', 'Learner',
-           'train']
+__all__ = ['rng_state', 'set_rng_state', 'Callback', 'ProgressCB', 'MetricsCB', 'CheckpointCB', 'OnlineEvalCB',
+           'NonFiniteLossError', 'Learner', 'train']
 
 # %% ../nbs/20_learner.ipynb #4288a82a
 def _seed(*parts) -> int:
@@ -86,6 +87,31 @@ class CheckpointCB(Callback):
     def after_fit(self, learn):
         if learn.main_process and not (learn.path / CHECKPOINT).exists(): learn.save()   # e.g. the random encoder
 
+class OnlineEvalCB(Callback):
+    """Every `every` epochs (and after the last), the validation split's kNN accuracy from the training images'
+    representations — solo-learn's online kNN: `val_knn_acc` (k = `k`, fixed), `views_seen` and `train_seconds` so far join
+    that epoch's line of `metrics.jsonl`."""
+    order = 15                                              # before MetricsCB writes the line
+    def __init__(self, every:int, k:int=10, max_ref:int=20000): self.every, self.k, self.max_ref = every, k, max_ref
+    def before_fit(self, learn):
+        self.views = sum(m.get('views_seen', 0) for m in learn.history[-1:])
+        self.seconds = sum(m.get('train_seconds', 0) for m in learn.history[-1:])
+    def after_epoch(self, learn):
+        m = learn.last_metrics
+        self.views += learn.n_batches * learn.per_rank * learn.world * learn.cfg.n_views; self.seconds += m['seconds']
+        m.update(views_seen=self.views, train_seconds=round(self.seconds, 3))
+        if not learn.main_process or not (learn.epoch % self.every == 0 or learn.epoch == learn.cfg.epochs): return
+        from simvae_nb.evaluate import knn_accuracy           # the evaluation's own kNN (a layer above: imported here only)
+        t0 = time.perf_counter()
+        ref = torch.linspace(0, len(learn.images) - 1, min(self.max_ref, len(learn.images))).long()   # spread over the set
+        learn.method.eval()
+        with learn._autocast():
+            x = encode_images(learn.method.encode, learn.images[ref], device=learn.device).float().numpy()
+            v = encode_images(learn.method.encode, learn.val_images, device=learn.device).float().numpy()
+        learn.method.train()
+        acc = knn_accuracy(x, learn.labels[ref].cpu().numpy(), v, learn.val_labels.cpu().numpy(), self.k)[self.k - 1]
+        m.update(val_knn_acc=round(float(acc), 3), eval_seconds=round(time.perf_counter() - t0, 3))
+
 class NonFiniteLossError(RuntimeError):
     "The loss became NaN or infinite; the run stops and the last good checkpoint is kept."
 
@@ -106,8 +132,8 @@ class Learner:
         self.precision = resolve_precision(cfg.precision, self.device, METHODS[cfg.method].bf16_safe)
         if cfg.threads is not None and self.device.type == 'cpu': torch.set_num_threads(cfg.threads)
         if self.device.type == 'cuda': torch.cuda.set_device(self.device)
-        self.cbs = sorted((cbs if cbs is not None else []) + [ProgressCB() if cfg.progress else Callback(), MetricsCB(), CheckpointCB()],
-                          key=lambda c: c.order)
+        std = [ProgressCB() if cfg.progress else Callback(), MetricsCB(), CheckpointCB()] + ([OnlineEvalCB(cfg.eval_every)] if cfg.eval_every else [])
+        self.cbs = sorted((cbs if cbs is not None else []) + std, key=lambda c: c.order)
         self.epoch = self.step = 0
         self.history, self.resumed_from = [], None
         self._stack = ExitStack()                      # the run directory's lock, held until fit ends
@@ -123,8 +149,10 @@ class Learner:
         ck = self._read_checkpoint()                   # before the data: a damaged checkpoint is reported at once
         ds = load_dataset(cfg.dataset, 'train', data_root=cfg.data_root)
         if cfg.train_size is not None: ds = ds.subset(slice(0, cfg.train_size))
-        self.data_source = ds.source
-        self.images = ds.images.to(self.device)
+        n_train = len(ds) - cfg.val_size                # the validation split: the last val_size images, never trained on
+        self.data_source, self.val_range = ds.source, [n_train, len(ds)]
+        self.images, self.labels = ds.images[:n_train].to(self.device), ds.labels[:n_train]
+        self.val_images, self.val_labels = ds.images[n_train:].to(self.device), ds.labels[n_train:]
         self.method = METHODS[cfg.method](tuple(ds.images.shape[1:]), cfg.latent_dim, cfg.arch,
                                           METHODS[cfg.method].Config.from_dict(cfg.hparams)).to(self.device)
         if self.device.type == 'cuda' and cfg.arch == 'resnet': self.method = self.method.to(memory_format=torch.channels_last)
@@ -188,6 +216,7 @@ class Learner:
     def _write_config(self):
         run = {'simvae_nb': simvae_nb.__version__, 'torch': torch.__version__, 'device': str(self.device),
                'world_size': self.world, 'precision': self.precision, 'data_source': self.data_source, 'images': len(self.images),
+               'validation_images': self.val_range,
                'started': time.strftime('%Y-%m-%d %H:%M:%S')}
         atomic_write(self.path / CONFIG, json.dumps({**self.cfg.to_dict(), '_run': run}, indent=1).encode())
 

@@ -113,6 +113,8 @@ class TrainConfig(Config):
     checkpoint_every: int = 1       # epochs between checkpoints (one is always written at the end)
     precision: str = 'auto'         # 'auto' (bf16 where the hardware has it and the method is bf16-safe), 'bf16' or 'fp32'
     progress: bool = True           # show a progress bar
+    eval_every: int = 0             # epochs between online validation kNN evaluations (val_knn_acc in metrics.jsonl); 0: off
+    val_size: int | None = None     # the last N training images, held out of training as a validation split; None: 1/6 of them when eval_every > 0, else 0
     threads: int | None = None      # CPU threads for torch (None: torch's default); 1 when processes share few cores
 
     def prepare(self):
@@ -144,6 +146,11 @@ class TrainConfig(Config):
         if self.precision not in PRECISIONS: bad('precision', ' or '.join(map(repr, PRECISIONS)))
         if self.images_per_step < 1: raise ValueError(f'batch_size={self.batch_size} views holds no whole image of {self.n_views} views')
         if self.train_size is not None and not self.train_size >= 1: bad('train_size', 'None or an integer >= 1')
+        if not self.eval_every >= 0: bad('eval_every', 'an integer >= 0 (0: off)')
+        n = self.train_size or DATASETS[self.dataset].splits['train']
+        if self.val_size is None: self.val_size = n // 6 if self.eval_every else 0
+        if not 0 <= self.val_size < n: bad('val_size', f'None or an integer in [0, {n}) (the training images held out)')
+        if self.eval_every and not self.val_size: raise ValueError('eval_every > 0 needs a validation split: val_size must be >= 1 (or None)')
         self.hparams = cls.Config.from_dict(self.hparams).to_dict()      # validates, fills in the defaults
         self.augment = asdict(Recipe.from_dict({**asdict(RECIPES[self.dataset]), **self.augment}))
         if self.device != 'auto': resolve_device(self.device)
