@@ -4,7 +4,9 @@
 #      through the papermill training notebook (config.json, metrics.jsonl, checkpoint.pt);
 #   2. evaluates it with the paper's protocol through the evaluation notebook (eval.json) and prints the
 #      test kNN accuracy on posterior means;
-#   3. draws the augmentation recipe: J=10 views of a few images (runs/quick/views.png).
+#   3. draws the augmentation recipe: J=10 views of a few images (runs/quick/views.png);
+#   4. shows what was learned: test images, reconstructions and class-conditional samples (runs/quick/learned.png),
+#      and a table of our test scores beside the paper's SimVAE and VAE.
 # Re-running resumes or skips what is done. Pass another folder as $1 to start afresh elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,21 +15,17 @@ bash tools/setup.sh
 export MPLBACKEND=Agg
 out=${1:-runs/quick}
 mkdir -p "$out"
-echo "== 1/3 train SimVAE on FashionMNIST (2 epochs, J=10) -> $out/simvae"
+echo "== 1/4 train SimVAE on FashionMNIST (2 epochs, J=10) -> $out/simvae"
 papermill nbs/train.ipynb "$out/train.ipynb" -k python3 --no-progress-bar \
   -p dataset fashion_mnist -p method simvae -p epochs 2 -p lr 1e-3 -p out_dir "$out/simvae"
-echo "== 2/3 evaluate (kNN k=1..15, linear and MLP probes, GMM, style) -> $out/simvae/eval.json"
+echo "== 2/4 evaluate (kNN k=1..15, linear and MLP probes, GMM, style) -> $out/simvae/eval.json"
 papermill nbs/evaluate.ipynb "$out/evaluate.ipynb" -k python3 --no-progress-bar -p run_dir "$out/simvae"
-echo "== 3/3 augmented views -> $out/views.png"
+echo "== 3/4 augmented views -> $out/views.png"
 python - "$out" <<'PY'
-import json, sys
+import sys
 from simvae_nb.augment import views_figure
-out = sys.argv[1]
-views_figure('fashion_mnist', n_images=8, n_views=10, out=f'{out}/views.png')
-e = json.load(open(f'{out}/simvae/eval.json'))
-m = [json.loads(l) for l in open(f'{out}/simvae/metrics.jsonl')]
-print(f"\nSimVAE on FashionMNIST, {len(m)} epochs ({sum(x['seconds'] for x in m) / 60:.1f} min of training): "
-      f"test kNN accuracy on posterior means {e['knn_acc']:.1f}% (k={e['knn_k']}); "
-      f"linear probe {e['linear_acc']:.1f}%, MLP probe {e['mlp_acc']:.1f}%, GMM {e['gmm_acc']:.1f}%")
-print(f'run directory: {out}/simvae  (executed notebooks: {out}/train.ipynb, {out}/evaluate.ipynb; figure: {out}/views.png)')
+views_figure('fashion_mnist', n_images=8, n_views=10, out=f'{sys.argv[1]}/views.png')
 PY
+echo "== 4/4 what SimVAE learned -> $out/learned.png"
+python tools/main_job_report.py "$out/simvae" "$out"
+echo "run directory: $out/simvae  (executed notebooks: $out/train.ipynb, $out/evaluate.ipynb; figures: $out/views.png, $out/learned.png)"
