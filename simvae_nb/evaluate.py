@@ -47,17 +47,17 @@ class EvalConfig:
     style_train: int = 10000       # style probes: augmented views (one per image) of the first N training images
     style_test: int = 5000         # ... scored on views of the first N test images
     post_head: bool = True         # also score the features after a projection head, where the method has one
-    post_head_epochs: int = 20     # ... with probes trained for min(probe_epochs, this) epochs
-    post_head_hidden: int | None = None  # ... and an MLP probe this wide; None: as wide as the pre-head one
+    post_head_epochs: int = 50     # ... with probes trained for min(probe_epochs, this) epochs
+    post_head_hidden: int = 64     # ... and an MLP probe min(head width, this) wide
     batch_size: int = 1024         # images per forward pass when computing features
     threads: int | None = 1        # BLAS/OpenMP threads for the NumPy and scikit-learn stages; None: the libraries' default
     seed: int = 0                  # probes' initialisation and order, GMM, augmentation of the style views
 
     def __post_init__(self):
         def bad(k, want): raise ValueError(f'{k} must be {want}, got {getattr(self, k)!r}')
-        for k in ('probe_epochs', 'probe_batch', 'knn_max_k', 'gmm_inits', 'gmm_max_iter', 'style_train', 'style_test', 'batch_size', 'post_head_epochs'):
+        for k in ('probe_epochs', 'probe_batch', 'knn_max_k', 'gmm_inits', 'gmm_max_iter', 'style_train', 'style_test', 'batch_size', 'post_head_epochs', 'post_head_hidden'):
             if not (_is_int(getattr(self, k)) and getattr(self, k) >= 1): bad(k, 'an integer >= 1')
-        for k in ('max_train', 'max_test', 'mlp_hidden', 'threads', 'post_head_hidden'):
+        for k in ('max_train', 'max_test', 'mlp_hidden', 'threads'):
             v = getattr(self, k)
             if v is not None and not (_is_int(v) and v >= 1): bad(k, 'None or an integer >= 1')
         if not (isinstance(self.probe_lr, (int, float)) and not isinstance(self.probe_lr, bool) and self.probe_lr > 0): bad('probe_lr', 'a number > 0')
@@ -72,9 +72,8 @@ class EvalConfig:
         return cls(**{**dict(probe_epochs=5, gmm_inits=1, max_train=2000, max_test=1000, style_train=1000, style_test=500), **kw})
 
     def for_post_head(self, width:int) -> EvalConfig:
-        "The protocol for the features after a projection head: the probes' budget and MLP width of the post-head fields; `width`: the pre-head representation's size."
-        return replace(self, probe_epochs=min(self.probe_epochs, self.post_head_epochs),
-                       mlp_hidden=self.post_head_hidden or self.mlp_hidden or width)
+        "The protocol for the features after a projection head (`width` of them): the probes' smaller budget, see the page."
+        return replace(self, probe_epochs=min(self.probe_epochs, self.post_head_epochs), mlp_hidden=min(width, self.post_head_hidden))
 
     def to_dict(self) -> dict: return asdict(self)
 

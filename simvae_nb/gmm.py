@@ -236,7 +236,7 @@ def regularised(fit,                  # reg_covar -> result; raises ValueError('
         try: return fit(rungs[-1]), rungs[-1]
         except ValueError as e:
             if 'ill-defined empirical covariance' not in str(e) or not fallback or len(rungs) > len(REG_SCALES): raise
-        if var is None: var = float(torch.as_tensor(np.asarray(x), dtype=torch.float64).var(0, correction=0).mean())
+        if var is None: var = float((x if isinstance(x, Tensor) else torch.as_tensor(np.asarray(x))).double().var(0, correction=0).mean())
         rungs.append(REG_SCALES[len(rungs) - 1] * var)
 
 # %% ../nbs/33_gmm.ipynb #5a8ccbff

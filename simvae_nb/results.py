@@ -88,7 +88,7 @@ def _evaluate_run(run_dir, cfg, device, data_root, force, log):
     post = None
     if 'post' in heads:
         post = content_scores({'x': tr['x_post'], 'y': tr['y']}, {'x': te['x_post'], 'y': te['y']}, C,
-                              cfg.for_post_head(tr['x'].shape[1]), gmm=False)   # a smaller probe budget: see the content page
+                              cfg.for_post_head(tr['x_post'].shape[1]), gmm=False)   # a smaller probe budget: see the content page
         T['post_head'] = sum(post['details']['seconds'].values())
     t0 = time.perf_counter()
     style = {'augmentation': augmentation_style(feats['views_train'], feats['views_test'], cfg)}
