@@ -6,7 +6,7 @@
 from __future__ import annotations
 import hashlib, math, time
 from contextlib import contextmanager
-from dataclasses import dataclass, asdict, fields
+from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,7 @@ from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
 from .objectives import Method
+from .gmm import fit_gmm, regularised
 from .run import atomic_write, save_checkpoint, load_checkpoint, file_digest, cached
 
 # %% auto #0
@@ -38,33 +39,41 @@ class EvalConfig:
     mlp_hidden: int | None = None  # width of the MLP probe's hidden layer; None: the representation's size (authors' code)
     standardize: bool = True       # standardise probe inputs with the training split's statistics
     knn_max_k: int = 15            # kNN with k = 1..knn_max_k, best k reported (A.7.5)
-    gmm_inits: int = 5             # GMM initialisations (paper: 200, authors' code: 20); cost measured on the page
+    gmm_inits: int = 200           # GMM initialisations (A.7.5; the authors' code: 20)
     gmm_max_iter: int = 100        # EM iterations per initialisation (scikit-learn's default)
+    gmm_backend: str = 'torch'     # 'torch': all initialisations at once (simvae_nb.gmm); 'sklearn': GaussianMixture
     max_train: int | None = None   # fit probes, kNN and GMM on the first N training images; None: all
     max_test: int | None = None    # score on the first N test images; None: all
     style_train: int = 10000       # style probes: augmented views (one per image) of the first N training images
     style_test: int = 5000         # ... scored on views of the first N test images
     post_head: bool = True         # also score the features after a projection head, where the method has one
+    post_head_epochs: int = 50     # ... with probes trained for min(probe_epochs, this) epochs
+    post_head_hidden: int = 64     # ... and an MLP probe min(head width, this) wide
     batch_size: int = 1024         # images per forward pass when computing features
     threads: int | None = 1        # BLAS/OpenMP threads for the NumPy and scikit-learn stages; None: the libraries' default
     seed: int = 0                  # probes' initialisation and order, GMM, augmentation of the style views
 
     def __post_init__(self):
         def bad(k, want): raise ValueError(f'{k} must be {want}, got {getattr(self, k)!r}')
-        for k in ('probe_epochs', 'probe_batch', 'knn_max_k', 'gmm_inits', 'gmm_max_iter', 'style_train', 'style_test', 'batch_size'):
+        for k in ('probe_epochs', 'probe_batch', 'knn_max_k', 'gmm_inits', 'gmm_max_iter', 'style_train', 'style_test', 'batch_size', 'post_head_epochs', 'post_head_hidden'):
             if not (_is_int(getattr(self, k)) and getattr(self, k) >= 1): bad(k, 'an integer >= 1')
         for k in ('max_train', 'max_test', 'mlp_hidden', 'threads'):
             v = getattr(self, k)
             if v is not None and not (_is_int(v) and v >= 1): bad(k, 'None or an integer >= 1')
         if not (isinstance(self.probe_lr, (int, float)) and not isinstance(self.probe_lr, bool) and self.probe_lr > 0): bad('probe_lr', 'a number > 0')
         if not (_is_int(self.seed) and self.seed >= 0): bad('seed', 'an integer >= 0')
+        if self.gmm_backend not in ('torch', 'sklearn'): bad('gmm_backend', "'torch' or 'sklearn'")
         for k in ('standardize', 'post_head'):
             if not isinstance(getattr(self, k), bool): bad(k, 'True or False')
 
     @classmethod
     def quick(cls, **kw) -> EvalConfig:
-        "A smoke test of the whole pipeline in seconds (NOT the paper's protocol): 5 probe epochs, 1 GMM init, small sets."
+        "A smoke test of the whole pipeline in seconds (NOT the paper's protocol): 5 probe epochs, 1 GMM initialisation, small sets."
         return cls(**{**dict(probe_epochs=5, gmm_inits=1, max_train=2000, max_test=1000, style_train=1000, style_test=500), **kw})
+
+    def for_post_head(self, width:int) -> EvalConfig:
+        "The protocol for the features after a projection head (`width` of them): the probes' smaller budget, see the page."
+        return replace(self, probe_epochs=min(self.probe_epochs, self.post_head_epochs), mlp_hidden=min(width, self.post_head_hidden))
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -216,30 +225,34 @@ def cluster_accuracy(y_true:np.ndarray, y_pred:np.ndarray) -> float:
 def gmm_scores(x_train:np.ndarray,    # features the mixture is fitted on
                x_test:np.ndarray, y_test:np.ndarray,   # features and labels it is scored on
                n_components:int,      # the true number of classes (A.7.5)
-               n_init:int=5, max_iter:int=100, seed:int=0,
+               n_init:int=200, max_iter:int=100, seed:int=0,
+               backend:str='torch',   # 'torch': all initialisations at once (simvae_nb.gmm); 'sklearn': GaussianMixture
+               progress:bool=False,   # a progress bar over the EM iterations (torch)
               ) -> dict:
-    """Fit a full-covariance GaussianMixture, cluster the test set: accuracy, NMI and ARI in percent.
-    In float64; if a component's covariance is still singular (features that are exactly linearly dependent, as
-    a collapsed representation's are), the diagonal regulariser is raised from scikit-learn's 1e-6 to 1e-6, 1e-5,
-    ... 1e-2 times the features' mean variance until the fit succeeds; the value used is returned."""
+    """Fit a full-covariance Gaussian mixture (scikit-learn's, k-means initialisations), cluster the test set: accuracy,
+    NMI and ARI in percent. In float64; if a component's covariance is still singular (features that are exactly
+    linearly dependent, as a collapsed representation's are), the diagonal regulariser is raised from scikit-learn's
+    1e-6 to 1e-6, 1e-5, ... 1e-2 times the features' mean variance until the fit succeeds; the value used is returned."""
+    if backend not in ('torch', 'sklearn'): raise ValueError(f"backend must be 'torch' or 'sklearn', got {backend!r}")
     t0 = time.perf_counter()
     x_train, x_test = np.asarray(x_train, np.float64), np.asarray(x_test, np.float64)
-    scales = (None, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)          # None: scikit-learn's 1e-6; else times the mean variance
-    for i, s in enumerate(scales):
-        reg = 1e-6 if s is None else s * var
-        gm = GaussianMixture(n_components, covariance_type='full', n_init=n_init, max_iter=max_iter, random_state=seed, reg_covar=reg)
-        try: pred = gm.fit(x_train).predict(x_test); break
-        except ValueError as e:
-            if 'ill-defined empirical covariance' not in str(e) or i == len(scales) - 1: raise
-            if i == 0: var = float(x_train.var(0).mean())
+    if backend == 'torch':
+        gm = fit_gmm(x_train, n_components, n_init, max_iter, seed=seed, progress=progress)
+        pred, converged, lb, reg = gm.predict(x_test), gm.converged, gm.lower_bound, gm.reg_covar
+    else:
+        fit = lambda reg: GaussianMixture(n_components, covariance_type='full', n_init=n_init, max_iter=max_iter,
+                                          random_state=seed, reg_covar=reg).fit(x_train)
+        gm, reg = regularised(fit, x_train)
+        pred, converged, lb = gm.predict(x_test), gm.converged_, gm.lower_bound_
     return dict(gmm_acc=float(cluster_accuracy(y_test, pred)), nmi=100 * normalized_mutual_info_score(y_test, pred),
-                ari=100 * adjusted_rand_score(y_test, pred), converged=bool(gm.converged_),
-                lower_bound=float(gm.lower_bound_), reg_covar=reg, seconds=time.perf_counter() - t0)
+                ari=100 * adjusted_rand_score(y_test, pred), converged=bool(converged),
+                lower_bound=float(lb), reg_covar=float(reg), seconds=time.perf_counter() - t0)
 
 # %% ../nbs/30_content.ipynb #a3057534
 def content_scores(train:dict, test:dict,     # {'x': (N,L) features, 'y': (N,) labels}
                    n_classes:int, cfg:EvalConfig=EvalConfig(),
                    gmm:bool=True,             # also fit the GMM (False: its scores are None)
+                   progress:bool=False,       # a progress bar over the GMM's EM iterations
                   ) -> dict:
     "Tables 1, 5, 6 for one representation: kNN (best k), linear and MLP probe, GMM accuracy, NMI, ARI — percent."
     t = {}
@@ -248,7 +261,7 @@ def content_scores(train:dict, test:dict,     # {'x': (N,L) features, 'y': (N,) 
         knn = knn_accuracy(train['x'], train['y'], test['x'], test['y'], cfg.knn_max_k); t['knn'] = time.perf_counter() - t0
         pr = fit_probes(train['x'], train['y'], test['x'], test['y'], n_classes, 'ce', cfg.mlp_hidden, cfg.probe_epochs,
                         cfg.probe_batch, cfg.probe_lr, cfg.standardize, cfg.seed); t['probes'] = pr.seconds
-        gmm = (gmm_scores(train['x'], test['x'], test['y'], n_classes, cfg.gmm_inits, cfg.gmm_max_iter, cfg.seed) if gmm else
+        gmm = (gmm_scores(train['x'], test['x'], test['y'], n_classes, cfg.gmm_inits, cfg.gmm_max_iter, cfg.seed, cfg.gmm_backend, progress) if gmm else
                dict.fromkeys(['gmm_acc', 'nmi', 'ari', 'converged', 'lower_bound', 'reg_covar', 'seconds']))
         if gmm['seconds'] is not None: t['gmm'] = gmm['seconds']
     return dict(knn_acc=float(knn.max()), knn_k=int(knn.argmax()) + 1,

@@ -70,11 +70,12 @@ def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
     log(f"{rcfg.method}/{rcfg.dataset} seed {rcfg.seed}: features {T['features']:.1f} s "
         f"({'cached' if all(f['cached'] for f in feats.values()) else 'computed'}; train {len(feats['train']['x'])}, test {len(feats['test']['x'])})")
     tr, te, C = feats['train'], feats['test'], feats['train']['n_classes']
-    content = content_scores({'x': tr['x'], 'y': tr['y']}, {'x': te['x'], 'y': te['y']}, C, cfg)
+    content = content_scores({'x': tr['x'], 'y': tr['y']}, {'x': te['x'], 'y': te['y']}, C, cfg, progress=log is not None)
     T.update(content['details']['seconds'])
     post = None
     if 'post' in heads:
-        post = content_scores({'x': tr['x_post'], 'y': tr['y']}, {'x': te['x_post'], 'y': te['y']}, C, cfg, gmm=False)
+        post = content_scores({'x': tr['x_post'], 'y': tr['y']}, {'x': te['x_post'], 'y': te['y']}, C,
+                              cfg.for_post_head(tr['x_post'].shape[1]), gmm=False)   # a smaller probe budget: see the content page
         T['post_head'] = sum(post['details']['seconds'].values())
     t0 = time.perf_counter()
     style = {'augmentation': augmentation_style(feats['views_train'], feats['views_test'], cfg)}

@@ -146,7 +146,7 @@ def _budget(p:dict) -> str:
     return f"{p['epochs']} epochs x 60k images x J={p['n_views']}, lr {p['lr']:g}"
 
 def cpu_profile(seed:int=0) -> list:
-    "All nine methods on FashionMNIST at CPU budgets (one seed); the paper's evaluation protocol (5 GMM inits)."
+    "All nine methods on FashionMNIST at CPU budgets (one seed); the paper's evaluation protocol (200 GMM initialisations)."
     return [RunSpec(f'main/fashion_mnist/{m}/seed{seed}', dict(dataset='fashion_mnist', method=m, seed=seed, **p),
                     {}, 'main', 'cpu: ' + _budget(p)) for m, p in CPU_BUDGETS.items()]
 

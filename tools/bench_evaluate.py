@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Benchmark: evaluate one FashionMNIST model with the default protocol (EvalConfig()) and print the time of each
 stage — feature extraction (60,000 + 10,000 images, plus the style views), linear + MLP probes (Adam 3e-4,
-200 epochs, batch 128), kNN k = 1..15, GMM with the default initialisations, style regression.
+200 epochs, batch 128), kNN k = 1..15, the GMM with the default 200 initialisations (batched), the post-head
+kNN and probes (methods with a projection head), style regression.
 Target: <= 60 s on a 2-core CPU. Features are recomputed (force=True) so that extraction is timed.
 
 Usage: python tools/bench_evaluate.py [RUN_DIR]
@@ -36,7 +37,7 @@ def main(run_dir=None):
     print('\nstage' + ' ' * 44 + 'seconds')
     for k, label in [('features', 'feature extraction (70k images + 15k views)'), ('probes', 'linear + MLP probes (fused)'),
                      ('knn', 'kNN, k = 1..15 (one search)'), ('gmm', f'GMM, {cfg.gmm_inits} initialisations'),
-                     ('style', 'style probes (augmentation parameters)')]:
+                     ('post_head', 'post-head kNN + probes (if a head)'), ('style', 'style probes (augmentation parameters)')]:
         print(f'{label:<46}{s.get(k, 0):8.1f}')
     print(f'{"total (evaluate_run)":<46}{wall:8.1f}   target <= 60 s: {"met" if wall <= 60 else "NOT met"}')
     print(f'\nresults: kNN {ev["knn_acc"]:.1f} (k={ev["knn_k"]}), linear {ev["linear_acc"]:.1f}, MLP {ev["mlp_acc"]:.1f}, '
