@@ -24,8 +24,8 @@ from .gmm import fit_gmm, regularised
 from .run import atomic_write, save_checkpoint, load_checkpoint, file_digest, cached
 
 # %% auto #0
-__all__ = ['EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'fit_probes', 'knn_accuracy', 'cluster_accuracy',
-           'gmm_scores', 'content_scores']
+__all__ = ['EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'fit_probes', 'knn_accuracy', 'knn_val_k',
+           'cluster_accuracy', 'gmm_scores', 'content_scores']
 
 # %% ../nbs/30_content.ipynb #e2b48cc4
 def _is_int(v): return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
@@ -215,6 +215,17 @@ def knn_accuracy(x_train:np.ndarray, y_train:np.ndarray,   # (N,L), (N,) int
     pred = counts.argmax(-1)                                             # ties: smallest label
     return 100 * (pred == y_test[:, None]).mean(0)
 
+# %% ../nbs/30_content.ipynb #f34e9473
+def knn_val_k(x_train:np.ndarray, y_train:np.ndarray,   # (N,L), (N,) the training split's features and labels
+              val,                                      # the rows of the training split that form the validation split
+              max_k:int=15,
+             ) -> tuple:                                # (k, (max_k,) validation accuracy for k = 1..max_k)
+    "kNN's k chosen on a validation split of the training set (the other training rows are the neighbours)."
+    mask = np.zeros(len(x_train), bool); mask[val] = True
+    if not 0 < mask.sum() < len(mask): raise ValueError(f'the validation split must hold some but not all of the {len(mask)} training rows')
+    curve = knn_accuracy(x_train[~mask], np.asarray(y_train)[~mask], x_train[mask], np.asarray(y_train)[mask], max_k)
+    return int(curve.argmax()) + 1, curve
+
 # %% ../nbs/30_content.ipynb #78a97dfa
 def cluster_accuracy(y_true:np.ndarray, y_pred:np.ndarray) -> float:
     "Accuracy (percent) of the best one-to-one map of predicted clusters to true labels (Hungarian matching)."
@@ -253,20 +264,24 @@ def content_scores(train:dict, test:dict,     # {'x': (N,L) features, 'y': (N,) 
                    n_classes:int, cfg:EvalConfig=EvalConfig(),
                    gmm:bool=True,             # also fit the GMM (False: its scores are None)
                    progress:bool=False,       # a progress bar over the GMM's EM iterations
+                   val=None,                  # rows of `train` forming the validation split that chooses kNN's k (None: not chosen)
                   ) -> dict:
-    "Tables 1, 5, 6 for one representation: kNN (best k), linear and MLP probe, GMM accuracy, NMI, ARI — percent."
+    "Tables 1, 5, 6 for one representation: kNN (best k on test, the paper's; and k chosen on validation), linear and MLP probe, GMM accuracy, NMI, ARI — percent."
     t = {}
     with threadpool_limits(cfg.threads):
         t0 = time.perf_counter()
-        knn = knn_accuracy(train['x'], train['y'], test['x'], test['y'], cfg.knn_max_k); t['knn'] = time.perf_counter() - t0
+        knn = knn_accuracy(train['x'], train['y'], test['x'], test['y'], cfg.knn_max_k)
+        k_val, val_curve = knn_val_k(train['x'], train['y'], val, cfg.knn_max_k) if val is not None else (None, None)
+        t['knn'] = time.perf_counter() - t0
         pr = fit_probes(train['x'], train['y'], test['x'], test['y'], n_classes, 'ce', cfg.mlp_hidden, cfg.probe_epochs,
                         cfg.probe_batch, cfg.probe_lr, cfg.standardize, cfg.seed); t['probes'] = pr.seconds
         gmm = (gmm_scores(train['x'], test['x'], test['y'], n_classes, cfg.gmm_inits, cfg.gmm_max_iter, cfg.seed, cfg.gmm_backend, progress) if gmm else
                dict.fromkeys(['gmm_acc', 'nmi', 'ari', 'converged', 'lower_bound', 'reg_covar', 'seconds']))
         if gmm['seconds'] is not None: t['gmm'] = gmm['seconds']
     return dict(knn_acc=float(knn.max()), knn_k=int(knn.argmax()) + 1,
+                knn_val_k=k_val, knn_acc_val_k=None if k_val is None else float(knn[k_val - 1]),
                 linear_acc=float(pr.curve['linear'][-1, 0]), mlp_acc=float(pr.curve['mlp'][-1, 0]),
                 gmm_acc=gmm['gmm_acc'], nmi=gmm['nmi'], ari=gmm['ari'],
-                details=dict(knn_curve=knn.round(3).tolist(), linear_acc_best=float(pr.curve['linear'][:, 0].max()),
+                details=dict(knn_curve=knn.round(3).tolist(), knn_val_curve=None if val_curve is None else val_curve.round(3).tolist(), linear_acc_best=float(pr.curve['linear'][:, 0].max()),
                              mlp_acc_best=float(pr.curve['mlp'][:, 0].max()), gmm_converged=gmm['converged'],
                              gmm_lower_bound=gmm['lower_bound'], gmm_reg_covar=gmm['reg_covar'], seconds={k: round(v, 3) for k, v in t.items()}))

@@ -19,10 +19,18 @@ from .objectives import encode_images
 from .style import augmentation_style, augmented_features, celeba_style, shapes_style
 
 # %% auto #0
-__all__ = ['RESULT_COLUMNS', 'PAPER_METHODS', 'PAPER_DATASETS', 'evaluate_run', 'eval_rows', 'collect_results', 'summarise',
-           'paper_numbers', 'paper_table', 'style_table', 'figure5', 'figure6']
+__all__ = ['RESULT_COLUMNS', 'PAPER_METHODS', 'PAPER_DATASETS', 'validation_rows', 'evaluate_run', 'eval_rows', 'collect_results',
+           'summarise', 'paper_numbers', 'paper_table', 'comparison_table', 'paper_vs_ours', 'content_vs_style',
+           'findings', 'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/32_results.ipynb #b3ecd331
+def validation_rows(rcfg, n:int) -> tuple:
+    "The training rows (of the first `n`) that choose kNN's k: the run's held-out validation split, else the last sixth."
+    n_tr = min(rcfg.train_size or n, n)
+    if rcfg.val_size and n_tr - rcfg.val_size > 0:
+        return slice(n_tr - rcfg.val_size, n_tr), f'training images {n_tr - rcfg.val_size}..{n_tr - 1}: held out of training'
+    return slice(n - n // 6, n), f'training images {n - n // 6}..{n - 1}: the last sixth (the encoder was trained on them; no test label is used)'
+
 def _split_features(method, ds, n, heads, batch_size, device):
     if n is not None: ds = ds.subset(slice(0, n))
     out = {'y': ds.labels.numpy(), 'factors': {k: v.numpy() for k, v in ds.factors.items()}, 'n_classes': len(ds.classes)}
@@ -70,12 +78,13 @@ def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
     log(f"{rcfg.method}/{rcfg.dataset} seed {rcfg.seed}: features {T['features']:.1f} s "
         f"({'cached' if all(f['cached'] for f in feats.values()) else 'computed'}; train {len(feats['train']['x'])}, test {len(feats['test']['x'])})")
     tr, te, C = feats['train'], feats['test'], feats['train']['n_classes']
-    content = content_scores({'x': tr['x'], 'y': tr['y']}, {'x': te['x'], 'y': te['y']}, C, cfg, progress=log is not None)
+    val, val_split = validation_rows(rcfg, len(tr['x']))
+    content = content_scores({'x': tr['x'], 'y': tr['y']}, {'x': te['x'], 'y': te['y']}, C, cfg, progress=log is not None, val=val)
     T.update(content['details']['seconds'])
     post = None
     if 'post' in heads:
         post = content_scores({'x': tr['x_post'], 'y': tr['y']}, {'x': te['x_post'], 'y': te['y']}, C,
-                              cfg.for_post_head(tr['x_post'].shape[1]), gmm=False)   # a smaller probe budget: see the content page
+                              cfg.for_post_head(tr['x_post'].shape[1]), gmm=False, val=val)   # a smaller probe budget: see the content page
         T['post_head'] = sum(post['details']['seconds'].values())
     t0 = time.perf_counter()
     style = {'augmentation': augmentation_style(feats['views_train'], feats['views_test'], cfg)}
@@ -88,7 +97,8 @@ def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
         style['celeba'] = celeba_style({'x': tr['x'], 'factors': tr['factors']}, {'x': te['x'], 'factors': te['factors']}, cfg)
     T['style'] = time.perf_counter() - t0
     T['total'] = time.perf_counter() - t_all
-    ev = {k: content[k] for k in ('knn_acc', 'knn_k', 'linear_acc', 'mlp_acc', 'gmm_acc', 'nmi', 'ari')}
+    ev = {k: content[k] for k in ('knn_acc', 'knn_k', 'knn_val_k', 'knn_acc_val_k', 'linear_acc', 'mlp_acc', 'gmm_acc', 'nmi', 'ari')}
+    content['details']['knn_val_split'] = val_split
     ev.update(style=style, post_head=None if post is None else {k: v for k, v in post.items() if k != 'details'},
               details=content['details'],
               run={'dataset': rcfg.dataset, 'method': rcfg.method, 'seed': rcfg.seed, 'epochs': rcfg.epochs, 'target_epochs': rcfg.target_epochs,
@@ -102,7 +112,7 @@ def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
 
 # %% ../nbs/32_results.ipynb #2eb91423
 RESULT_COLUMNS = ['run', 'dataset', 'method', 'seed', 'layer', 'group', 'task', 'probe', 'metric', 'value']
-_CONTENT = [('knn', 'acc', 'knn_acc'), ('knn', 'k', 'knn_k'), ('linear', 'acc', 'linear_acc'), ('mlp', 'acc', 'mlp_acc'),
+_CONTENT = [('knn', 'acc', 'knn_acc'), ('knn', 'k', 'knn_k'), ('knn_val', 'acc', 'knn_acc_val_k'), ('knn_val', 'k', 'knn_val_k'), ('linear', 'acc', 'linear_acc'), ('mlp', 'acc', 'mlp_acc'),
             ('gmm', 'acc', 'gmm_acc'), ('gmm', 'nmi', 'nmi'), ('gmm', 'ari', 'ari')]
 
 def eval_rows(ev:dict, run:str='') -> list:
@@ -113,7 +123,7 @@ def eval_rows(ev:dict, run:str='') -> list:
     for layer, src in (('pre', ev), ('post', ev.get('post_head'))):
         if src:
             for probe, metric, k in _CONTENT:
-                if src[k] is not None: add(layer, 'content', 'class', probe, metric, src[k])
+                if src.get(k) is not None: add(layer, 'content', 'class', probe, metric, src[k])
     st = ev.get('style') or {}
     for group in ('augmentation', 'factors'):
         for task, v in (st.get(group) or {}).items():
@@ -253,6 +263,114 @@ def paper_table(number:int,                # 1, 5 or 6
     data = [[_fmt(*paper[(ds, m, p, me)]) if src == 'paper' else _fmt(*ours.get((ds, m, p, me), (None, None, None)))
              for _, p, me in _TABLES[number] for src in ('paper', 'ours')] for ds in PAPER_DATASETS for m in methods]
     return pd.DataFrame(data, idx, cols)
+
+# %% ../nbs/32_results.ipynb #9780151b
+def _ours(summary):
+    return {} if summary is None else {(r.dataset, r.method, r.probe, r.metric): (r.mean, r.se, r.n) for r in
+            summary.query("layer == 'pre' and group == 'content'").itertuples()}
+
+def comparison_table(number:int,             # 1, 5 or 6
+                     summary:pd.DataFrame,   # `summarise(collect_results(...))`
+                    ) -> pd.DataFrame:
+    "Table `number` for the datasets we ran: a row per method, a column per metric, cells 'paper / ours (seeds) / Δ'."
+    if number not in _TABLES: raise ValueError(f'the paper has content Tables 1, 5 and 6, not {number}')
+    pn, ours = paper_numbers().query('table == @number'), _ours(summary)
+    paper = {(r.dataset, r.method, r.probe, r.metric): r.mean for r in pn.itertuples()}
+    datasets = [ds for ds in PAPER_DATASETS if any(k[0] == ds for k in ours)]
+    methods = [m for m in PAPER_METHODS if (pn.method == m).any()]
+    def cell(ds, m, p, me):
+        pv, o = paper.get((ds, m, p, me)), ours.get((ds, m, p, me))
+        if o is None: return f'{pv:.1f} / — ' if pv is not None else '—'
+        se = '' if o[1] is None or math.isnan(o[1]) else f' ± {o[1]:.1f}'
+        return f'{pv:.1f} / {o[0]:.1f}{se} ({o[2]}) / {o[0] - pv:+.1f}' if pv is not None else f'— / {o[0]:.1f}{se} ({o[2]})'
+    cols = pd.MultiIndex.from_tuples([(PAPER_DATASETS[ds], lab) for ds in datasets for lab, _, _ in _TABLES[number]])
+    data = [[cell(ds, m, p, me) for ds in datasets for _, p, me in _TABLES[number]] for m in methods]
+    return pd.DataFrame(data, [PAPER_METHODS[m] for m in methods], cols)
+
+def paper_vs_ours(summary:pd.DataFrame, tables=(1, 5, 6)):
+    "Every cell of the paper's content tables that we have: paper on x, ours on y, the diagonal; colour: method, marker: metric."
+    import matplotlib.pyplot as plt, seaborn as sns
+    ours = _ours(summary)
+    rows = [dict(table=f'Table {r.table}', paper=r.mean, ours=ours[k][0], method=PAPER_METHODS[r.method],
+                 metric={'acc': f'{r.probe} acc'}.get(r.metric, r.metric.upper()))
+            for r in paper_numbers().query('table in @tables').itertuples() if (k := (r.dataset, r.method, r.probe, r.metric)) in ours]
+    if not rows: raise ValueError('no run of ours matches a cell of the paper\'s tables')
+    d = pd.DataFrame(rows)
+    ts = [t for t in (f'Table {n}' for n in tables) if (d.table == t).any()]
+    fig, axs = plt.subplots(1, len(ts), figsize=(4.2 * len(ts), 3.9), squeeze=False)
+    for ax, t in zip(axs[0], ts):
+        g = d[d.table == t]; lo, hi = min(g.paper.min(), g.ours.min()) - 3, max(g.paper.max(), g.ours.max()) + 3
+        ax.plot([lo, hi], [lo, hi], c='0.6', lw=1, ls='--', zorder=0)
+        sns.scatterplot(g, x='paper', y='ours', hue='method', style='metric', s=70, ax=ax, legend=ax is axs[0, -1],
+                        hue_order=[PAPER_METHODS[m] for m in PAPER_METHODS])
+        ax.set(xlim=(lo, hi), ylim=(lo, hi), title=t, xlabel='paper (%)', ylabel='ours (%)'); ax.set_aspect('equal')
+    if axs[0, -1].get_legend(): sns.move_legend(axs[0, -1], 'upper left', bbox_to_anchor=(1.02, 1), fontsize=8, title=None)
+    fig.tight_layout()
+    return fig
+
+def content_vs_style(summary:pd.DataFrame, dataset:str='fashion_mnist', probe:str='mlp'):
+    "The paper's message: content accuracy (kNN at the validation-chosen k) against style retained (flip accuracy from one view)."
+    import matplotlib.pyplot as plt
+    from simvae_nb.methods import METHODS
+    s = summary.query('dataset == @dataset and layer == "pre"')
+    acc = s.query("group == 'content' and probe == 'knn_val' and metric == 'acc'").set_index('method')['mean']
+    if acc.empty: acc = s.query("group == 'content' and probe == 'knn' and metric == 'acc'").set_index('method')['mean']
+    flip = s.query("group == 'augmentation' and task == 'flip' and probe == @probe").set_index('method')['mean']
+    ms = [m for m in PAPER_METHODS if m in acc.index and m in flip.index]
+    if not ms: raise ValueError(f'no {dataset} run has both content and style scores')
+    fig, ax = plt.subplots(figsize=(5.6, 4))
+    kind = lambda m: 'random' if not METHODS[m].trainable else 'generative' if METHODS[m].generative else 'discriminative'
+    colours = {'generative': 'tab:blue', 'discriminative': 'tab:orange', 'random': '0.5'}
+    for m in ms:
+        ax.scatter(flip[m], acc[m], c=colours[kind(m)], s=60, label=kind(m))
+        ax.annotate(PAPER_METHODS[m], (flip[m], acc[m]), xytext=(4, 3), textcoords='offset points', fontsize=8)
+    h, l = ax.get_legend_handles_labels(); u = dict(zip(l, h))
+    ax.legend(u.values(), u.keys(), fontsize=8, loc='lower right'); ax.axvline(50, c='0.7', ls=':', lw=1)
+    ax.set(xlabel=f'style retained: flip predicted from one view ({probe} probe, %; chance 50)',
+           ylabel='content: kNN accuracy (%)', title=f'{PAPER_DATASETS.get(dataset, dataset)}: content against style')
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/32_results.ipynb #5bde7f09
+def findings(summary:pd.DataFrame, dataset:str='fashion_mnist', budget:str='') -> str:
+    "H1, H2 and H3 of the paper (§5), each with its verdict on our runs of `dataset`, our numbers and the paper's (markdown)."
+    from simvae_nb.methods import METHODS
+    s = summary.query('dataset == @dataset and layer == "pre"')
+    pn = paper_numbers().query('dataset == @dataset')
+    def ours(m, probe, metric='acc', group='content', task=None):
+        q = s[(s.method == m) & (s.probe == probe) & (s.metric == metric) & (s.group == group) & ((s.task == task) if task else True)]
+        return float(q['mean'].iloc[0]) if len(q) else float('nan')
+    def paper(m, probe, metric='acc'):
+        q = pn[(pn.method == m) & (pn.probe == probe) & (pn.metric == metric)]
+        return float(q['mean'].iloc[0]) if len(q) else float('nan')
+    have = set(s.method)
+    knn = lambda m: ours(m, 'knn_val') if not math.isnan(ours(m, 'knn_val')) else ours(m, 'knn')
+    disc = [m for m in have if METHODS[m].trainable and not METHODS[m].generative]
+    vaes = [m for m in ('vae', 'beta_vae', 'cr_vae') if m in have]
+    if 'simvae' not in have or not disc or not vaes: return f'Findings need SimVAE, another VAE and a discriminative method on {dataset}.'
+    bd = max(disc, key=knn); verdict = lambda ok: '**holds**' if ok else '**does not hold**'
+    h1 = knn('simvae') > knn(bd)
+    flip = {m: ours(m, 'mlp', 'acc', 'augmentation', 'flip') for m in have}
+    gen_f, dis_f = np.mean([flip[m] for m in have if METHODS[m].generative]), np.mean([flip[m] for m in disc])
+    h2 = gen_f > dis_f + 5
+    rows = [(p, lab) for p, lab in (('knn_val', 'kNN'), ('mlp', 'MLP probe'), ('linear', 'linear probe'), ('gmm', 'GMM'))]
+    best = {p: max(vaes, key=lambda m: ours(m, p) if p != 'knn_val' else knn(m)) for p, _ in rows}
+    wins = {p: (knn('simvae') if p == 'knn_val' else ours('simvae', p)) > (knn(best[p]) if p == 'knn_val' else ours(best[p], p)) for p, _ in rows}
+    h3 = all(wins.values())
+    f = lambda v: '—' if math.isnan(v) else f'{v:.1f}'
+    pk = lambda m: paper(m, 'knn')
+    lines = [f"**H1 — SimVAE does self-supervised learning where the data can be modelled: {verdict(h1)}.** kNN accuracy "
+             f"SimVAE {f(knn('simvae'))} vs the best discriminative method ({PAPER_METHODS[bd]}) {f(knn(bd))}, the random encoder "
+             f"{f(knn('random')) if 'random' in have else '—'} (paper: {f(pk('simvae'))} vs {f(pk(bd))}).",
+             f"**H2 — SimVAE keeps more style than discriminative methods: {verdict(h2)}.** A view's flip is predicted from its "
+             f"representation with {f(gen_f)} % accuracy on average for the generative methods (SimVAE {f(flip['simvae'])} %) and "
+             f"{f(dis_f)} % for the discriminative ones (chance 50 %).",
+             f"**H3 — SimVAE learns better representations than the other VAE-based objectives: {verdict(h3)}.** " +
+             '; '.join(f"{lab}: SimVAE {f(knn('simvae') if p == 'knn_val' else ours('simvae', p))} vs {PAPER_METHODS[best[p]]} "
+                       f"{f(knn(best[p]) if p == 'knn_val' else ours(best[p], p))} (paper {f(paper('simvae', 'knn' if p == 'knn_val' else p))} vs "
+                       f"{f(paper(best[p], 'knn' if p == 'knn_val' else p))})" for p, lab in rows) + '.']
+    if budget: lines.append(f'Budget: {budget}.')
+    return '\n\n'.join(lines)
 
 # %% ../nbs/32_results.ipynb #75e8dd38
 def style_table(summary:pd.DataFrame, probe:str='mlp') -> pd.DataFrame:

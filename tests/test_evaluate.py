@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 from simvae_nb.learner import TrainConfig, train
 
-KEYS = ['knn_acc', 'knn_k', 'linear_acc', 'mlp_acc', 'gmm_acc', 'nmi', 'ari', 'style']
+KEYS = ['knn_acc', 'knn_k', 'knn_val_k', 'knn_acc_val_k', 'linear_acc', 'mlp_acc', 'gmm_acc', 'nmi', 'ari', 'style']
 SMALL = ['-p', 'max_train', '2000', '-p', 'max_test', '1000', '-p', 'probe_epochs', '20', '-p', 'gmm_inits', '2',
          '-p', 'style_train', '1000', '-p', 'style_test', '500']
 
@@ -44,6 +44,7 @@ def test_papermill_writes_eval_json(runs, tmp_path, method):
         assert isinstance(ev[k], (int, float)) and ev[k] == ev[k], (k, ev[k])      # a number, not NaN
     for k in ('knn_acc', 'linear_acc', 'mlp_acc', 'gmm_acc'): assert 0 <= ev[k] <= 100, (k, ev[k])
     assert 1 <= ev['knn_k'] <= 15 and isinstance(ev['knn_k'], int)
+    assert 1 <= ev['knn_val_k'] <= 15 and ev['knn_acc_val_k'] == ev['details']['knn_curve'][ev['knn_val_k'] - 1]
     assert -100 <= ev['ari'] <= 100 and 0 <= ev['nmi'] <= 100
     st = ev['style']
     assert {'crop_x', 'crop_y', 'crop_area', 'crop_ratio', 'flip', 'brightness', 'hue'} <= set(st['augmentation'])

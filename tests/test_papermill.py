@@ -39,3 +39,15 @@ def test_train_notebook_rejects_bad_parameters(tmp_path, kw, msg):
         _train(tmp_path, **{**TINY, **kw}, out_dir=str(tmp_path / 'run'))
     assert msg in str(e.value)
     assert not (tmp_path / 'run').exists()
+
+
+def test_online_evaluation_on_real_fashion_mnist(tmp_path):
+    "`-p eval_every 1` writes val_knn_acc into every line of metrics.jsonl; the validation images are held out of training."
+    run = tmp_path / 'fm'
+    _train(tmp_path, dataset='fashion_mnist', method='simvae', epochs=2, n_views=2, batch_size=128, train_size=3000,
+           lr=1e-3, eval_every=1, out_dir=str(run))
+    lines = [json.loads(l) for l in (run / 'metrics.jsonl').read_text().splitlines()]
+    assert [l['epoch'] for l in lines] == [1, 2] and all(10 < l['val_knn_acc'] <= 100 for l in lines), lines
+    cfg = json.loads((run / 'config.json').read_text())
+    assert cfg['val_size'] == 500 and cfg['_run']['validation_images'] == [2500, 3000] and cfg['_run']['images'] == 2500
+    assert lines[-1]['views_seen'] == 2 * (2500 // 128) * 128 * 2
