@@ -64,7 +64,7 @@ class SimCLRConfig(MethodConfig):
 
 class SimCLR(Method):
     "SimCLR: the encoder, an MLP head with batch norm, and NT-Xent over all J views of a batch."
-    name, min_views, Config = 'simclr', 2, SimCLRConfig
+    name, min_views, Config, paper_name, default_views, default_lr = 'simclr', 2, SimCLRConfig, 'SimCLR', 2, 3e-4
 
     def __init__(self, in_shape:tuple, latent_dim:int, arch:str, hp:SimCLRConfig|None=None):
         super().__init__(in_shape, latent_dim, arch, hp)
@@ -128,7 +128,7 @@ def gather_keys(k:Tensor) -> Tensor:
 
 class MoCo(Method):
     "MoCo v1: query encoder, momentum key encoder and a FIFO queue of keys; view 0 is the query, view 1 the key."
-    name, min_views, Config = 'moco', 2, MoCoConfig
+    name, min_views, Config, paper_name, default_views = 'moco', 2, MoCoConfig, 'MoCo', 2
 
     def __init__(self, in_shape:tuple, latent_dim:int, arch:str, hp:MoCoConfig|None=None):
         super().__init__(in_shape, latent_dim, arch, hp)
@@ -197,4 +197,4 @@ class MoCoV2Config(MoCoConfig):
 
 class MoCoV2(MoCo):
     "MoCo v2: MoCo with τ = 0.2 and an MLP head (same loss, key encoder and queue)."
-    name, Config = 'moco_v2', MoCoV2Config
+    name, Config, paper_name = 'moco_v2', MoCoV2Config, 'MoCo v2'

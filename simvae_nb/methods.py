@@ -20,9 +20,8 @@ GENERATIVE = [k for k, m in METHODS.items() if m.generative]
 # %% ../nbs/15_methods.ipynb #b87c2ef8
 GENERATIVE_EPOCHS = 400                                                   # A.7.5
 DISCRIMINATIVE_EPOCHS = {'mnist': 600, 'fashion_mnist': 600, 'shapes': 600, 'cifar10': 800, 'celeba': 800}
-DEFAULT_VIEWS = {'simvae': 10, 'vae': 1, 'beta_vae': 1, 'cr_vae': 2, 'simclr': 2, 'moco': 2, 'moco_v2': 2, 'vicreg': 2, 'random': 1}
-DEFAULT_LR = {'simvae': 8e-5, 'vae': 8e-5, 'beta_vae': 8e-5, 'cr_vae': 8e-5,   # A.7.4
-              'vicreg': 1e-4, 'simclr': 3e-4, 'moco': 1e-4, 'moco_v2': 1e-4, 'random': 0.0}
+DEFAULT_VIEWS = {k: m.default_views for k, m in METHODS.items()}   # each method's own facts (class attributes)
+DEFAULT_LR = {k: m.default_lr for k, m in METHODS.items()}
 
 def method_defaults(method:str, dataset:str) -> dict:
     "The paper's training settings (or ours where it is silent) for `method` on `dataset`: lr, epochs, n_views."

@@ -32,6 +32,9 @@ class Method(nn.Module):
     trainable: ClassVar[bool] = True     # False for the random encoder
     min_views: ClassVar[int] = 1         # the fewest views per image its loss needs
     bf16_safe: ClassVar[bool] = True     # trains as well under bf16 autocast (precision 'auto' uses bf16 where the hardware has it)
+    paper_name: ClassVar[str] = ''       # as the paper's tables print it
+    default_views: ClassVar[int] = 1     # J when the run does not say (see Methods)
+    default_lr: ClassVar[float] = 1e-4   # Adam's learning rate when the run does not say (A.7.4)
     Config: ClassVar[type] = MethodConfig
 
     def __init__(self, in_shape:tuple, latent_dim:int, arch:str, hp:MethodConfig|None=None):
@@ -77,7 +80,7 @@ def encode_images(encode,               # callable: float images (B,C,H,W) in [0
 # %% ../nbs/11_objectives.ipynb #cdaf9c1e
 class Random(Method):
     "The untrained encoder (the paper's lower bound); it has no loss."
-    name, trainable = 'random', False
+    name, trainable, paper_name, default_lr = 'random', False, 'Random', 0.0
     def forward(self, views): raise RuntimeError('the random encoder is not trained: it has no loss')
 
 # %% ../nbs/11_objectives.ipynb #2efef572

@@ -12,6 +12,7 @@ import pandas as pd
 import torch
 
 from .data import load_dataset, DATASETS, HAIR_COLOURS
+from .methods import METHODS
 from .run import (CONFIG, CHECKPOINT, EVAL, FEATURES, RunDirError, UnfinishedRunError, atomic_write, cached, check_run_dir,
                            file_digest, load_run, read_json, resolve_device, run_lock)
 from .evaluate import EvalConfig, content_scores, has_head, limit_threads
@@ -230,8 +231,8 @@ def paper_numbers() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 # %% ../nbs/32_results.ipynb #93a5e23a
-PAPER_METHODS = {'random': 'Random', 'simclr': 'SimCLR', 'moco': 'MoCo', 'moco_v2': 'MoCo v2', 'vicreg': 'VicREG',
-                 'vae': 'VAE', 'beta_vae': 'β-VAE', 'cr_vae': 'CR-VAE', 'simvae': 'SimVAE'}
+_PAPER_ORDER = ['random', 'simclr', 'moco', 'moco_v2', 'vicreg', 'vae', 'beta_vae', 'cr_vae', 'simvae']   # the tables' rows
+PAPER_METHODS = {m: METHODS[m].paper_name for m in _PAPER_ORDER + [m for m in METHODS if m not in _PAPER_ORDER]}
 PAPER_DATASETS = {'mnist': 'MNIST', 'fashion_mnist': 'FashionMNIST', 'cifar10': 'CIFAR10', 'celeba': 'CelebA'}
 _TABLES = {1: [('Acc-MP', 'mlp', 'acc'), ('Acc-KNN', 'knn', 'acc')], 5: [('Acc-LP', 'linear', 'acc'), ('Acc-GMM', 'gmm', 'acc')],
            6: [('ARI', 'gmm', 'ari'), ('NMI', 'gmm', 'nmi')]}

@@ -33,7 +33,7 @@ class VAEConfig(MethodConfig):
 
 class VAE(Method):
     "Kingma & Welling (2014): every view is an independent sample."
-    name, generative, Config = 'vae', True, VAEConfig
+    name, generative, Config, paper_name, default_lr = 'vae', True, VAEConfig, 'VAE', 8e-5   # A.7.4
 
     def __init__(self, in_shape, latent_dim, arch, hp=None):
         super().__init__(in_shape, latent_dim, arch, hp)
@@ -82,7 +82,7 @@ class BetaVAEConfig(VAEConfig):
 
 class BetaVAE(VAE):
     "Higgins et al. (2017): the VAE with the KL term weighted by β > 1."
-    name, Config = 'beta_vae', BetaVAEConfig
+    name, Config, paper_name = 'beta_vae', BetaVAEConfig, 'β-VAE'
 
 # %% ../nbs/12_vaes.ipynb #3d2e820c
 @dataclass
@@ -95,7 +95,7 @@ class CRVAEConfig(VAEConfig):
 
 class CRVAE(VAE):
     "Sinha & Dieng (2021): VAE + λ KL(q(z|augmented) || q(z|original)); view 0 is the 'original'."
-    name, min_views, Config = 'cr_vae', 2, CRVAEConfig
+    name, min_views, Config, paper_name, default_views = 'cr_vae', 2, CRVAEConfig, 'CR-VAE', 2
 
     def forward(self, views:Tensor) -> dict:
         t = self.sample_terms(views)
@@ -122,7 +122,7 @@ class SimVAEConfig(VAEConfig):
 
 class SimVAE(VAE):
     "ELBO_SSL with the closed-form prior p(z|y) of Eq. 6 (Algorithm 1)."
-    name, min_views, Config = 'simvae', 2, SimVAEConfig
+    name, min_views, Config, paper_name, default_views = 'simvae', 2, SimVAEConfig, 'SimVAE', 10   # J = 10 (A.7.4)
 
     def forward(self, views:Tensor) -> dict:
         t = self.sample_terms(views)

@@ -85,7 +85,7 @@ class VicREGConfig(MethodConfig):
 
 class VicREG(Method):
     "VicREG: the encoder, an expander (MLP with batch norm), and the VicREG loss on views 0 and 1."
-    name, min_views, Config = 'vicreg', 2, VicREGConfig
+    name, min_views, Config, paper_name, default_views = 'vicreg', 2, VicREGConfig, 'VicREG', 2
 
     def __init__(self, in_shape:tuple, latent_dim:int, arch:str, hp:VicREGConfig|None=None):
         super().__init__(in_shape, latent_dim, arch, hp)
