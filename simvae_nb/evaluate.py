@@ -19,6 +19,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
+from .config import Config
 from .objectives import Method
 from .gmm import fit_gmm, regularised
 from .run import atomic_write, save_checkpoint, load_checkpoint, file_digest, cached
@@ -31,8 +32,8 @@ __all__ = ['EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'fit_probes
 def _is_int(v): return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 
 @dataclass
-class EvalConfig:
-    "The evaluation protocol (A.7.5) and our choices where it is silent; validated at construction."
+class EvalConfig(Config):
+    "The evaluation protocol (A.7.5) and our choices where it is silent; validated at construction (types by the [config base](config.html))."
     probe_epochs: int = 200        # A.7.5
     probe_batch: int = 128         # A.7.5
     probe_lr: float = 3e-4         # A.7.5 (Adam)
@@ -53,7 +54,7 @@ class EvalConfig:
     threads: int | None = 1        # BLAS/OpenMP threads for the NumPy and scikit-learn stages; None: the libraries' default
     seed: int = 0                  # probes' initialisation and order, GMM, augmentation of the style views
 
-    def __post_init__(self):
+    def validate(self):
         def bad(k, want): raise ValueError(f'{k} must be {want}, got {getattr(self, k)!r}')
         for k in ('probe_epochs', 'probe_batch', 'knn_max_k', 'gmm_inits', 'gmm_max_iter', 'style_train', 'style_test', 'batch_size', 'post_head_epochs', 'post_head_hidden'):
             if not (_is_int(getattr(self, k)) and getattr(self, k) >= 1): bad(k, 'an integer >= 1')
@@ -75,7 +76,6 @@ class EvalConfig:
         "The protocol for the features after a projection head (`width` of them): the probes' smaller budget, see the page."
         return replace(self, probe_epochs=min(self.probe_epochs, self.post_head_epochs), mlp_hidden=min(width, self.post_head_hidden))
 
-    def to_dict(self) -> dict: return asdict(self)
 
 # %% ../nbs/30_content.ipynb #593adb00
 @contextmanager

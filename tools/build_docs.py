@@ -83,6 +83,7 @@ def write_readme(proc: Path, dest: Path = ROOT / 'README.md'):
         if c['cell_type'] == 'markdown':
             if src and not src.startswith('<!-- WARNING'): parts.append(src + '\n')
         elif c['cell_type'] == 'code':
+            if re.search(r'^#\|\s*echo:\s*false', src, re.M): continue     # a figure-only cell: the site shows it, not the README
             lines = [l for l in src.splitlines() if not l.startswith('#|')]
             if not lines: continue
             parts.append('```python\n' + '\n'.join(lines) + '\n```\n')
