@@ -279,7 +279,7 @@ def fit_gmm(x,                           # (N,d) features
             max_iter:int=100, tol:float=1e-3, reg_covar:float=1e-6,   # scikit-learn's defaults
             seed:int=0,                  # initialisation i is seeded by [seed, i]
             reg_fallback:bool=True,      # raise reg_covar while a covariance is not positive definite (see `regularised`)
-            weights_init=None, means_init=None, precisions_init=None,  # (K,...) or (B,K,...): start EM here instead of k-means
+            weights_init=None, means_init=None, precisions_init=None,  # (K,...) or (B,K,...): start EM here instead of k-means (n_init ignored)
             kmeans_dtype=torch.float32,  # precision of the k-means distances
             device=None,                 # default: x's device (CPU for arrays)
             progress:bool=False,
