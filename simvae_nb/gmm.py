@@ -95,23 +95,27 @@ def _assign(X1, C, sums=True):
 def kmeans(X:Tensor,                # (N,d) points
            n_clusters:int,          # K
            n_init:int=1,            # B independent runs, all at once
-           seed:int=0,              # run i is seeded by [seed, i]
+           seed:int=0,              # scikit-learn's random_state: run i draws row i of init_uniforms(seed, ...)
            max_iter:int=300, tol:float=1e-4,   # scikit-learn's KMeans defaults
            dtype=torch.float32,     # precision of the distances (see the text)
            centers:Tensor|None=None,   # (B,K,d) initial centres instead of k-means++
+           progress:bool=False,     # a progress bar over the iterations
           ) -> tuple:               # labels (B,N) long, centres (B,K,d), n_iter (B,)
     "B runs of Lloyd's k-means at once, each from its own k-means++ seeding, each stopped by scikit-learn's rule."
     _check_int('n_clusters', n_clusters); _check_int('n_init', n_init); _check_int('max_iter', max_iter)
-    N, d = X.shape; K = n_clusters
+    X = _as_features(X, 'X'); N, d = X.shape; K = n_clusters
     if K > N: raise ValueError(f'n_clusters={K} is more than the {N} samples')
     Xc = (X - X.mean(0)).to(dtype)                                          # centred, as scikit-learn does
     tol = tol * Xc.double().var(0, correction=0).mean().item()                            # scikit-learn: tol x the mean feature variance
     if centers is None: C = kmeans_plusplus(Xc, K, init_uniforms(seed, n_init, 1 + (K - 1) * n_local_trials(K)).to(dtype))
-    else: C = (centers.to(X.device, X.dtype) - X.mean(0)).to(dtype)
+    else:
+        C = (torch.as_tensor(centers).to(X.device, X.dtype) - X.mean(0)).to(dtype)
+        if C.ndim != 3 or C.shape[1:] != (K, d): raise ValueError(f'centers must have shape (B, {K}, {d}), got {tuple(C.shape)}')
     B = len(C); C = C.clone()
     X1 = torch.cat([Xc, Xc.new_ones(N, 1)], 1)
     labels = torch.zeros(B, N, dtype=torch.long, device=X.device); n_iter = torch.zeros(B, dtype=torch.long, device=X.device)
     active = torch.arange(B, device=X.device)
+    bar = tqdm(total=max_iter, desc=f'k-means, {B} initialisations', leave=False, disable=not progress)
     for it in range(1, max_iter + 1):
         Ca = C[active]
         S = _assign(X1, Ca)
@@ -121,7 +125,9 @@ def kmeans(X:Tensor,                # (N,d) points
         done = ((new - Ca) ** 2).sum((1, 2)) <= tol                         # unchanged labels give a shift of 0
         if done.any(): labels[active[done]] = _assign(X1, new[done], sums=False)   # the labels of the final centres
         active = active[~done]
+        bar.update(); bar.set_postfix(running=len(active))
         if len(active) == 0: break
+    bar.close()
     if len(active): labels[active] = _assign(X1, C[active], sums=False)
     return labels, (C.to(X.dtype) + X.mean(0)), n_iter
 
@@ -277,9 +283,9 @@ def fit_gmm(x,                           # (N,d) features
             n_components:int,            # K
             n_init:int=200,              # initialisations (A.7.5: 200)
             max_iter:int=100, tol:float=1e-3, reg_covar:float=1e-6,   # scikit-learn's defaults
-            seed:int=0,                  # initialisation i is seeded by [seed, i]
+            seed:int=0,                  # scikit-learn's random_state (see init_uniforms)
             reg_fallback:bool=True,      # raise reg_covar while a covariance is not positive definite (see `regularised`)
-            weights_init=None, means_init=None, precisions_init=None,  # (K,...) or (B,K,...): start EM here instead of k-means
+            weights_init=None, means_init=None, precisions_init=None,  # (K,...) or (B,K,...): start EM here instead of k-means (n_init ignored)
             kmeans_dtype=torch.float32,  # precision of the k-means distances
             device=None,                 # default: x's device (CPU for arrays)
             progress:bool=False,
@@ -305,7 +311,7 @@ def fit_gmm(x,                           # (N,d) features
         start = lambda reg: (w0, m0, p0)
     else:
         t = time.perf_counter()
-        labels = kmeans(x, K, n_init, seed, dtype=kmeans_dtype)[0]; T['kmeans'] = time.perf_counter() - t
+        labels = kmeans(x, K, n_init, seed, dtype=kmeans_dtype, progress=progress)[0]; T['kmeans'] = time.perf_counter() - t
         def start(reg):
             iu = _pack(d, x.device); xm = x.mean(0)
             w, mu, cov = _m_step(_label_sums(_features(x - xm, iu), labels, K), N, d, iu, reg)
