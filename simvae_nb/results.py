@@ -278,6 +278,7 @@ def comparison_table(number:int,             # 1, 5 or 6
     pn, ours = paper_numbers().query('table == @number'), _ours(summary)
     paper = {(r.dataset, r.method, r.probe, r.metric): r.mean for r in pn.itertuples()}
     datasets = [ds for ds in PAPER_DATASETS if any(k[0] == ds for k in ours)]
+    if not datasets: return pd.DataFrame()                 # no run of ours is on a dataset of the paper
     methods = [m for m in PAPER_METHODS if (pn.method == m).any()]
     def cell(ds, m, p, me):
         pv, o = paper.get((ds, m, p, me)), ours.get((ds, m, p, me))
