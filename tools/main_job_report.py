@@ -40,7 +40,7 @@ def table(run) -> str:
     lines = [f"{'test accuracy, %':<24}{'ours':>8}{'paper SimVAE':>14}{'paper VAE':>11}"]
     for name, probe, ours in cols:
         lines.append(f"{name:<24}{'—' if ours is None else f'{ours:.1f}':>8}{paper('simvae', probe):>14.1f}{paper('vae', probe):>11.1f}")
-    lines.append(f"ours: {len(m)} epochs, {views / 1e6:.1f}M views, {sum(x['seconds'] for x in m) / 60:.1f} min on this machine; "
+    lines.append(f"ours: {len(m)} epochs, {views:,.0f} views, {sum(x['seconds'] for x in m) / 60:.1f} min on this machine; "
                  f"the paper: 400 epochs on a GPU. *the paper's protocol: k chosen on the test set (kept for comparison).")
     return '\n'.join(lines)
 
