@@ -19,7 +19,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
-from .config import Config
+from .config import Config, _is_int
 from .objectives import Method
 from .gmm import fit_gmm, regularised
 from .run import atomic_write, save_checkpoint, load_checkpoint, file_digest, cached
@@ -29,8 +29,6 @@ __all__ = ['EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'fit_probes
            'cluster_accuracy', 'gmm_scores', 'content_scores']
 
 # %% ../nbs/30_content.ipynb #e2b48cc4
-def _is_int(v): return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-
 @dataclass
 class EvalConfig(Config):
     "The evaluation protocol (A.7.5) and our choices where it is silent; validated at construction (types by the [config base](config.html))."

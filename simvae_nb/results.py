@@ -313,7 +313,6 @@ def paper_vs_ours(summary:pd.DataFrame, tables=(1, 5, 6)):
 def content_vs_style(summary:pd.DataFrame, dataset:str='fashion_mnist', probe:str='mlp'):
     "The paper's message: content accuracy (kNN at the validation-chosen k) against style retained (flip accuracy from one view)."
     import matplotlib.pyplot as plt
-    from simvae_nb.methods import METHODS
     s = summary.query('dataset == @dataset and layer == "pre"')
     acc = s.query("group == 'content' and probe == 'knn_val' and metric == 'acc'").set_index('method')['mean']
     if acc.empty: acc = s.query("group == 'content' and probe == 'knn' and metric == 'acc'").set_index('method')['mean']
@@ -336,7 +335,6 @@ def content_vs_style(summary:pd.DataFrame, dataset:str='fashion_mnist', probe:st
 # %% ../nbs/32_results.ipynb #5bde7f09
 def findings(summary:pd.DataFrame, dataset:str='fashion_mnist', budget:str='') -> str:
     "H1, H2 and H3 of the paper (§5), each with its verdict on our runs of `dataset`, our numbers and the paper's (markdown)."
-    from simvae_nb.methods import METHODS
     s = summary.query('dataset == @dataset and layer == "pre"')
     pn = paper_numbers().query('dataset == @dataset')
     def ours(m, probe, metric='acc', group='content', task=None):

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .config import Config, check_fields, json_param, _is_int, _is_num
-from .data import DATASETS, search_roots
+from .config import Config, json_param
+from .data import DATASETS
 from .augment import RECIPES, Recipe
 from .models import ARCHS, DEFAULT_ARCH, DEFAULT_LATENT
 from .methods import METHODS, method_defaults
