@@ -25,8 +25,8 @@ from .gmm import fit_gmm, regularised
 from .run import atomic_write, save_checkpoint, load_checkpoint, file_digest, cached
 
 # %% auto #0
-__all__ = ['EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'fit_probes', 'knn_accuracy', 'knn_val_k',
-           'cluster_accuracy', 'gmm_scores', 'content_scores']
+__all__ = ['EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'ProbeStack', 'Adam', 'fit_probes', 'knn_accuracy',
+           'knn_val_k', 'cluster_accuracy', 'gmm_scores', 'content_scores']
 
 # %% ../nbs/30_content.ipynb #e2b48cc4
 @dataclass
@@ -115,6 +115,74 @@ def _score(pred, y, loss):
     ss_res = ((pred - y) ** 2).sum(0); ss_tot = ((y - y.mean(0)) ** 2).sum(0)
     return 100 * (1 - ss_res / np.where(ss_tot > 0, ss_tot, np.nan))
 
+class ProbeStack:
+    """K linear probes and K one-hidden-layer MLP probes as one small network, its parameters one flat float32 vector.
+    One first layer serves all: its columns [:KH] are the K MLP hidden layers, [KH:] the K linear probes' outputs.
+    The K MLP output layers are one block-diagonal (KH, KC) matrix whose off-diagonal blocks stay 0 (their gradient
+    is masked), so the K targets train independently. `W1, b1, W2, b2` and `gW1, gb1, gW2, gb2` are views into
+    `flat` and `grad`."""
+    def __init__(self, rng, K:int, L:int, H:int, C:int):
+        self.K, self.H, self.C = K, H, C
+        (w1, c1), (wl, cl), (w2, c2) = _init_linear(rng, K, L, H), _init_linear(rng, K, L, C), _init_linear(rng, K, H, C)
+        self.mask = np.kron(np.eye(K, dtype=np.float32), np.ones((H, C), np.float32))
+        blocks = lambda w: w.transpose(1, 0, 2).reshape(w.shape[1], -1)
+        params = [np.concatenate([blocks(w1), blocks(wl)], 1), np.concatenate([c1.ravel(), cl.ravel()]),
+                  self.mask * np.tile(blocks(w2), (K, 1)), c2.ravel()]
+        offs = np.cumsum([0] + [p.size for p in params])
+        self.flat = np.concatenate([p.ravel() for p in params]); self.grad = np.zeros_like(self.flat)
+        view = lambda a: [a[offs[i]:offs[i + 1]].reshape(p.shape) for i, p in enumerate(params)]
+        self.W1, self.b1, self.W2, self.b2 = view(self.flat)
+        self.gW1, self.gb1, self.gW2, self.gb2 = view(self.grad)
+
+    def forward(self, x):
+        "First-layer pre-activations `a` (hidden | linear outputs), hidden activations `h`, MLP outputs `zm`."
+        a = x @ self.W1; a += self.b1
+        h = np.maximum(a[:, :self.K * self.H], 0)
+        zm = h @ self.W2; zm += self.b2
+        return a, h, zm
+
+    def outputs(self, a, zm):
+        "(n, 2K, C): the linear probes' outputs, then the MLPs'."
+        return np.concatenate([a[:, self.K * self.H:], zm], 1).reshape(len(a), 2 * self.K, self.C)
+
+    def backward(self, x, a, h, gz):
+        "Fill `grad` from the gradient `gz` (n, 2K, C) of the loss with respect to `outputs`."
+        KH, KC = self.K * self.H, self.K * self.C
+        gz = gz.reshape(len(x), 2 * KC); gl, gm = gz[:, :KC], gz[:, KC:]
+        np.matmul(h.T, gm, out=self.gW2); self.gW2 *= self.mask; gm.sum(0, out=self.gb2)
+        gh = gm @ self.W2.T; gh *= a[:, :KH] > 0
+        ga = np.concatenate([gh, gl], 1)
+        np.matmul(x.T, ga, out=self.gW1); ga.sum(0, out=self.gb1)
+
+    def predict(self, x, loss:str):
+        "(linear, MLP) predictions (n, K): classes for 'ce', values for 'mse'."
+        a, _, zm = self.forward(x)
+        z = self.outputs(a, zm)
+        zl, zm = z[:, :self.K], z[:, self.K:]
+        return (zl.argmax(-1), zm.argmax(-1)) if loss == 'ce' else (zl[..., 0], zm[..., 0])
+
+def _output_grad(z, y, loss:str, eye=None):
+    "In place: the gradient of the mean loss over the batch with respect to the outputs z (n, 2K, C), for targets y (n, K)."
+    b = len(z)
+    if loss == 'ce':
+        z = np.exp(z - z.max(-1, keepdims=True), out=z); z /= z.sum(-1, keepdims=True)   # softmax
+        y = eye[y]; z -= np.concatenate([y, y], 1); z *= 1 / b                             # d(mean CE)/d logits
+    else:
+        y = y[..., None]; z -= np.concatenate([y, y], 1); z *= 2 / b                       # d(mean squared error)/d outputs
+    return z
+
+class Adam:
+    "torch.optim.Adam (betas 0.9 and 0.999, eps 1e-8, no weight decay) on one flat float32 vector, in place."
+    def __init__(self, params:np.ndarray, lr:float):
+        self.p, self.lr, self.t = params, lr, 0
+        self.m, self.v, self.den = np.zeros_like(params), np.zeros_like(params), np.zeros_like(params)
+    def step(self, grad:np.ndarray):
+        self.t += 1
+        self.m *= 0.9; self.m += 0.1 * grad
+        self.v *= 0.999; self.v += 0.001 * grad * grad
+        np.sqrt(self.v, out=self.den); self.den /= math.sqrt(1 - 0.999 ** self.t); self.den += 1e-8
+        self.p -= (self.lr / (1 - 0.9 ** self.t)) * self.m / self.den
+
 def fit_probes(x_train:np.ndarray,    # (N,L) features
                y_train:np.ndarray,    # (N,K) int class labels (loss 'ce') or float targets (loss 'mse')
                x_test:np.ndarray,     # (M,L)
@@ -134,6 +202,7 @@ def fit_probes(x_train:np.ndarray,    # (N,L) features
     if y_train.ndim == 1: y_train, y_test = y_train[:, None], y_test[:, None]
     if len(x_train) != len(y_train) or len(x_test) != len(y_test): raise ValueError('features and targets differ in length')
     if standardize: x_train, x_test = _standardise(x_train, x_test)
+    eye = None
     if loss == 'mse':
         y_train, y_test = _standardise(y_train.astype(np.float32), y_test.astype(np.float32))
         C = 1
@@ -141,62 +210,22 @@ def fit_probes(x_train:np.ndarray,    # (N,L) features
         C = n_classes
         if y_train.min() < 0 or y_train.max() >= C: raise ValueError(f'class labels must be in [0, {C}), got [{y_train.min()}, {y_train.max()}]')
         eye = np.eye(C, dtype=np.float32)
-    N, L = x_train.shape; K = y_train.shape[1]; H = hidden or L; KH, KC = K * H, K * C
+    N, L = x_train.shape; K = y_train.shape[1]
     rng = np.random.default_rng(seed)
-    (w1, c1), (wl, cl), (w2, c2) = _init_linear(rng, K, L, H), _init_linear(rng, K, L, C), _init_linear(rng, K, H, C)
-    # one first layer for all: columns [:KH] the K MLP hidden layers, [KH:] the K linear probes' logits;
-    # the K MLP output layers as one block-diagonal (KH, KC) matrix (off-diagonal blocks stay 0: their gradient is masked)
-    mask = np.kron(np.eye(K, dtype=np.float32), np.ones((H, C), np.float32))
-    blocks = lambda w: w.transpose(1, 0, 2).reshape(w.shape[1], -1)
-    params = [np.concatenate([blocks(w1), blocks(wl)], 1), np.concatenate([c1.ravel(), cl.ravel()]),
-              mask * np.tile(blocks(w2), (K, 1)), c2.ravel()]
-    offs = np.cumsum([0] + [p.size for p in params])
-    flat = np.concatenate([p.ravel() for p in params]); grad = np.zeros_like(flat)
-    m, v, den = np.zeros_like(flat), np.zeros_like(flat), np.zeros_like(flat)
-    W1, b1, W2, b2 = [flat[offs[i]:offs[i + 1]].reshape(p.shape) for i, p in enumerate(params)]
-    gW1, gb1, gW2, gb2 = [grad[offs[i]:offs[i + 1]].reshape(p.shape) for i, p in enumerate(params)]
-
-    def forward(x):
-        a = x @ W1; a += b1
-        h = np.maximum(a[:, :KH], 0)
-        zm = h @ W2; zm += b2
-        return a, h, zm
-
-    def predict(x):
-        a, _, zm = forward(x)
-        zl, zm = a[:, KH:].reshape(len(x), K, C), zm.reshape(len(x), K, C)
-        return (zl.argmax(-1), zm.argmax(-1)) if loss == 'ce' else (zl[..., 0], zm[..., 0])
-
+    net = ProbeStack(rng, K, L, hidden or L, C); opt = Adam(net.flat, lr)
     curve = {'linear': [], 'mlp': []}
-    step = 0
     with threadpool_limits(1):                                # tiny matrices: threads only add overhead
         for epoch in range(epochs):
             order = rng.permutation(N)
             xs, ys = x_train[order], y_train[order]           # one gather per epoch; minibatches are slices
             for s in range(0, N, batch_size):
-                xb, yb = xs[s:s + batch_size], ys[s:s + batch_size]; b = len(xb)
-                a, h, zm = forward(xb)
-                z = np.concatenate([a[:, KH:], zm], 1).reshape(b, 2 * K, C)   # [linear | MLP] outputs per target
-                if loss == 'ce':
-                    z = np.exp(z - z.max(-1, keepdims=True)); z /= z.sum(-1, keepdims=True)
-                    yb = eye[yb]                               # (b,K,C)
-                    z -= np.concatenate([yb, yb], 1); z *= 1 / b   # d(mean CE)/d logits
-                else:
-                    yb = yb[..., None]                         # (b,K,1)
-                    z -= np.concatenate([yb, yb], 1); z *= 2 / b   # d(mean squared error)/d outputs
-                z = z.reshape(b, 2 * KC); gl, gm = z[:, :KC], z[:, KC:]
-                np.matmul(h.T, gm, out=gW2); gW2 *= mask; gm.sum(0, out=gb2)
-                gh = gm @ W2.T; gh *= a[:, :KH] > 0
-                ga = np.concatenate([gh, gl], 1)
-                np.matmul(xb.T, ga, out=gW1); ga.sum(0, out=gb1)
-                step += 1                                      # Adam, as torch.optim.Adam
-                m *= 0.9; m += 0.1 * grad
-                v *= 0.999; v += 0.001 * grad * grad
-                np.sqrt(v, out=den); den /= math.sqrt(1 - 0.999 ** step); den += 1e-8
-                flat -= (lr / (1 - 0.9 ** step)) * m / den
-            pl, pm = predict(x_test)
+                xb, yb = xs[s:s + batch_size], ys[s:s + batch_size]
+                a, h, zm = net.forward(xb)
+                net.backward(xb, a, h, _output_grad(net.outputs(a, zm), yb, loss, eye))
+                opt.step(net.grad)
+            pl, pm = net.predict(x_test, loss)
             curve['linear'].append(_score(pl, y_test, loss)); curve['mlp'].append(_score(pm, y_test, loss))
-    pl, pm = predict(x_test)
+    pl, pm = net.predict(x_test, loss)
     return ProbeResult(pl, pm, {k: np.array(c) for k, c in curve.items()}, time.perf_counter() - t0)
 
 # %% ../nbs/30_content.ipynb #fd7d58b0

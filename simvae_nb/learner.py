@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from torch import nn, Tensor
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
@@ -24,8 +25,9 @@ from .run import (TrainConfig, CONFIG, METRICS, CHECKPOINT, LOG, RunFileError, a
                            load_checkpoint, checkpoint_digest, read_metrics, resolve_device, resolve_precision, run_lock, load_run)
 
 # %% auto #0
-__all__ = ['rng_state', 'set_rng_state', 'Callback', 'ProgressCB', 'MetricsCB', 'CheckpointCB', 'OnlineEvalCB',
-           'NonFiniteLossError', 'Learner', 'train']
+__all__ = ['rng_state', 'set_rng_state', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback',
+           'NonFiniteLossError', 'MetricsCB', 'DDPCB', 'PrecisionCB', 'NonFiniteCB', 'ProgressCB', 'OnlineEvalCB',
+           'CheckpointCB', 'read_resume_checkpoint', 'RunDirCB', 'ViewBatches', 'Learner', 'make_learner', 'train']
 
 # %% ../nbs/20_learner.ipynb #4288a82a
 def _seed(*parts) -> int:
@@ -42,20 +44,83 @@ def set_rng_state(s:dict):
     if 'cuda' in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
 
 # %% ../nbs/20_learner.ipynb #961e3d05
+class CancelFitException(Exception):   "Raised by a callback: training stops here; `after_cancel_fit` runs, then `cleanup_fit`."
+class CancelEpochException(Exception): "Raised by a callback: the rest of this epoch is skipped; `after_cancel_epoch`, then `after_epoch` run."
+class CancelBatchException(Exception): "Raised by a callback: the rest of this step is skipped; `after_cancel_batch` runs."
+
 class Callback:
-    "Hooks into the training loop; `learn` is the Learner."
+    "Hooks into the training loop, called in `order`; `learn` is the Learner. Every hook is optional."
     order = 0
-    def before_fit(self, learn): pass
-    def before_epoch(self, learn): pass
-    def after_batch(self, learn): pass
-    def after_epoch(self, learn): pass
-    def after_fit(self, learn): pass
+
+class NonFiniteLossError(RuntimeError):
+    "The loss became NaN or infinite; the run stops and the last good checkpoint is kept."
+
+# %% ../nbs/20_learner.ipynb #f9e11b7d
+class MetricsCB(Callback):
+    """The epoch's metrics: the running sums of the loss terms (`learn.sums`) and views/s while it runs; at its end
+    `learn.last_metrics` (the mean of every term, `extra`, views/s, seconds), appended to `learn.history`."""
+    order = -20
+    def __init__(self, extra:dict|None=None): self.extra = extra or {}     # e.g. the lr and precision, on every line
+    def before_epoch(self, learn):
+        learn.sums, learn.views_per_s, self.t0 = defaultdict(float), 0.0, time.perf_counter()
+    def after_batch(self, learn):
+        for k, v in learn.out.items(): learn.sums[k] += v.detach().float()
+        learn.views_per_s = (learn.batch + 1) * learn.batches.views_per_step / max(time.perf_counter() - self.t0, 1e-9)
+    def after_epoch(self, learn):
+        elapsed = time.perf_counter() - self.t0
+        learn.views_per_s = learn.n_batches * learn.batches.views_per_step / max(elapsed, 1e-9)
+        n = max(learn.n_batches, 1)
+        learn.last_metrics = {'epoch': learn.epoch, 'step': learn.step, **{k: float(v) / n for k, v in learn.sums.items()},
+                              **self.extra, 'views_per_s': round(learn.views_per_s, 1), 'seconds': round(elapsed, 3)}
+        learn.history.append(learn.last_metrics)
+
+class DDPCB(Callback):
+    "DistributedDataParallel: the step calls the wrapped method, and each epoch's loss terms are averaged over the processes."
+    order = -10
+    def before_fit(self, learn):
+        if learn.opt is not None:
+            learn.model = DistributedDataParallel(learn.method, device_ids=[learn.device] if learn.device.type == 'cuda' else None)
+    def after_epoch(self, learn):
+        m, keys = learn.last_metrics, list(learn.sums)
+        t = torch.tensor([m[k] for k in keys], dtype=torch.float64, device=learn.device if learn.device.type == 'cuda' else 'cpu')
+        dist.all_reduce(t); m.update(zip(keys, (t / learn.world).tolist()))
+
+class PrecisionCB(Callback):
+    """bf16 autocast from `before_batch` to `after_loss` when `precision='bf16'` (miniai's MixedPrecision; the losses cast
+    to fp32 themselves), and channels_last memory for ResNets on CUDA. `learn.autocast()` gives the same context to
+    other callbacks (the online evaluation)."""
+    order = 0
+    def __init__(self, precision:str='fp32', channels_last:bool=False):
+        self.precision, self.channels_last, self.ctx = precision, channels_last, None
+    def before_fit(self, learn):
+        learn.precision = self.precision
+        learn.autocast = lambda: torch.autocast(learn.device.type, dtype=torch.bfloat16) if self.precision == 'bf16' else nullcontext()
+        if self.channels_last: learn.method.to(memory_format=torch.channels_last)
+    def before_batch(self, learn):
+        if self.channels_last and learn.xb.ndim == 4: learn.xb = learn.xb.contiguous(memory_format=torch.channels_last)
+        self.ctx = learn.autocast(); self.ctx.__enter__()
+    def _exit(self, learn=None):
+        if self.ctx is not None: self.ctx.__exit__(None, None, None); self.ctx = None
+    after_loss = after_cancel_batch = cleanup_fit = _exit       # cleanup: an error inside the forward pass
+
+class NonFiniteCB(Callback):
+    "Stops the run at the first NaN or infinite loss, naming the step and the loss terms; the last good checkpoint stays."
+    order = 5
+    def after_loss(self, learn):
+        if torch.isfinite(learn.loss): return
+        terms = {k: float(v.detach()) for k, v in learn.out.items()}
+        p = learn.path / CHECKPOINT if learn.path is not None else None
+        saved = load_checkpoint(p)['epoch'] if p is not None and p.exists() else 'none yet'
+        raise NonFiniteLossError(
+            f'non-finite loss at epoch {learn.epoch + 1}, step {learn.batch + 1} of {learn.n_batches} (global step {learn.step + 1}): '
+            f'{terms}. Training stopped; the last good checkpoint (epoch {saved}) is kept in {p}. Try a lower lr.')
 
 class ProgressCB(Callback):
-    "A progress bar per epoch with the running mean of every loss term and the throughput in views/s."
+    "A progress bar per epoch with the running mean of every loss term and the throughput in views/s; a line per epoch."
     order = 10
+    def __init__(self, name:str='train'): self.name = name
     def before_epoch(self, learn):
-        self.bar = tqdm(total=learn.n_batches, desc=f'{learn.cfg.method} epoch {learn.epoch + 1}/{learn.cfg.epochs}',
+        self.bar = tqdm(total=learn.n_batches, desc=f'{self.name} epoch {learn.epoch + 1}/{learn.epochs}',
                         leave=False, mininterval=1.0, file=sys.stderr, disable=not learn.main_process)
     def after_batch(self, learn):
         self.bar.update(1)
@@ -68,232 +133,248 @@ class ProgressCB(Callback):
         if learn.main_process:
             m = learn.last_metrics
             terms = ' '.join(f'{k} {m[k]:.4g}' for k in learn.sums)
-            print(f"epoch {m['epoch']}/{learn.cfg.epochs}: {terms} | {m['views_per_s']:,.0f} views/s, {m['seconds']:.1f} s", flush=True)
+            print(f"epoch {m['epoch']}/{learn.epochs}: {terms} | {m['views_per_s']:,.0f} views/s, {m['seconds']:.1f} s", flush=True)
 
-class MetricsCB(Callback):
-    "Appends one JSON line per epoch to `metrics.jsonl`, and keeps every line in `learn.history` for the checkpoint."
-    order = 20
-    def after_epoch(self, learn):
-        learn.history.append(learn.last_metrics)
-        if learn.main_process:
-            with open(learn.path / METRICS, 'a') as f: f.write(json.dumps(learn.last_metrics) + '\n')
-
-class CheckpointCB(Callback):
-    "Saves `checkpoint.pt` every `checkpoint_every` epochs and at the end (main process only)."
-    order = 30
-    def after_epoch(self, learn):
-        if learn.main_process and (learn.epoch % learn.cfg.checkpoint_every == 0 or learn.epoch == learn.cfg.epochs):
-            learn.save()
-    def after_fit(self, learn):
-        if learn.main_process and not (learn.path / CHECKPOINT).exists(): learn.save()   # e.g. the random encoder
-
+# %% ../nbs/20_learner.ipynb #33b00d20
 class OnlineEvalCB(Callback):
     """Every `every` epochs (and after the last), the validation split's kNN accuracy from the training images'
     representations — solo-learn's online kNN: `val_knn_acc` (k = `k`, fixed), `views_seen` and `train_seconds` so far join
     that epoch's line of `metrics.jsonl`."""
-    order = 15                                              # before MetricsCB writes the line
-    def __init__(self, every:int, k:int=10, max_ref:int=20000): self.every, self.k, self.max_ref = every, k, max_ref
-    def before_fit(self, learn):
-        self.views = sum(m.get('views_seen', 0) for m in learn.history[-1:])
-        self.seconds = sum(m.get('train_seconds', 0) for m in learn.history[-1:])
+    order = 15                                              # after MetricsCB made the line, before it is written
+    def __init__(self, every:int, labels:Tensor, val_images:Tensor, val_labels:Tensor, k:int=10, max_ref:int=20000):
+        self.every, self.labels, self.val_images, self.val_labels, self.k, self.max_ref = every, labels, val_images, val_labels, k, max_ref
     def after_epoch(self, learn):
-        m = learn.last_metrics
-        self.views += learn.n_batches * learn.per_rank * learn.world * learn.cfg.n_views; self.seconds += m['seconds']
-        m.update(views_seen=self.views, train_seconds=round(self.seconds, 3))
-        if not learn.main_process or not (learn.epoch % self.every == 0 or learn.epoch == learn.cfg.epochs): return
+        m = learn.last_metrics; prev = learn.history[-2] if len(learn.history) > 1 else {}
+        m.update(views_seen=prev.get('views_seen', 0) + learn.n_batches * learn.batches.views_per_step,
+                 train_seconds=round(prev.get('train_seconds', 0) + m['seconds'], 3))
+        if not learn.main_process or not (learn.epoch % self.every == 0 or learn.epoch == learn.epochs): return
         from simvae_nb.evaluate import knn_accuracy           # the evaluation's own kNN (a layer above: imported here only)
         t0 = time.perf_counter()
-        ref = torch.linspace(0, len(learn.images) - 1, min(self.max_ref, len(learn.images))).long()   # spread over the set
+        images = learn.batches.images
+        ref = torch.linspace(0, len(images) - 1, min(self.max_ref, len(images))).long()   # spread over the set
         learn.method.eval()
-        with learn._autocast():
-            x = encode_images(learn.method.encode, learn.images[ref], device=learn.device).float().numpy()
-            v = encode_images(learn.method.encode, learn.val_images, device=learn.device).float().numpy()
+        with getattr(learn, 'autocast', nullcontext)():
+            x = encode_images(learn.method.encode, images[ref], device=learn.device).float().numpy()
+            v = encode_images(learn.method.encode, self.val_images, device=learn.device).float().numpy()
         learn.method.train()
-        acc = knn_accuracy(x, learn.labels[ref].cpu().numpy(), v, learn.val_labels.cpu().numpy(), self.k)[self.k - 1]
+        acc = knn_accuracy(x, self.labels[ref].cpu().numpy(), v, self.val_labels.cpu().numpy(), self.k)[self.k - 1]
         m.update(val_knn_acc=round(float(acc), 3), eval_seconds=round(time.perf_counter() - t0, 3))
 
-class NonFiniteLossError(RuntimeError):
-    "The loss became NaN or infinite; the run stops and the last good checkpoint is kept."
+class CheckpointCB(Callback):
+    """Checkpoint with resume: `before_fit` restores the checkpoint `ck` (read before the data, so a damaged one is
+    reported at once) — model, optimiser, epoch, step, random state, metrics history; `checkpoint.pt` is saved every
+    `cfg.checkpoint_every` epochs, at the end, and for a method that trains no epoch (main process)."""
+    order = 30
+    def __init__(self, cfg:TrainConfig, ck:dict|None=None): self.cfg, self.ck = cfg, ck
+    def before_fit(self, learn):
+        learn.resumed_from = None
+        if self.ck is None: return
+        ck, self.ck = self.ck, None
+        learn.method.load_state_dict(ck['model'], strict=True)
+        if learn.opt: learn.opt.load_state_dict(ck['optimizer'])
+        learn.epoch, learn.step = ck['epoch'], ck['step']
+        set_rng_state(ck['rng'])
+        learn.history = list(ck.get('history', []))
+        learn.resumed_from = learn.epoch
+    def state(self, learn) -> dict:
+        return {'format': 'simvae_nb/checkpoint/1', 'method': self.cfg.method, 'in_shape': list(learn.method.in_shape),
+                'epoch': learn.epoch, 'step': learn.step,
+                'config': {**self.cfg.identity(), 'epochs': self.cfg.epochs}, 'model': learn.method.state_dict(),
+                'optimizer': learn.opt.state_dict() if learn.opt else None, 'rng': rng_state(learn.device),
+                'history': list(learn.history)}
+    def after_epoch(self, learn):
+        if learn.main_process and (learn.epoch % self.cfg.checkpoint_every == 0 or learn.epoch == learn.epochs):
+            save_checkpoint(learn.path / CHECKPOINT, self.state(learn))
+    def after_fit(self, learn):
+        if learn.main_process and not (learn.path / CHECKPOINT).exists(): save_checkpoint(learn.path / CHECKPOINT, self.state(learn))
+
+def read_resume_checkpoint(cfg:TrainConfig) -> dict|None:
+    "The run directory's checkpoint, if any, checked to be a simvae_nb checkpoint of the same run as `cfg`."
+    p = Path(cfg.out_dir) / CHECKPOINT
+    if not p.exists(): return None
+    ck = load_checkpoint(p)
+    if ck.get('format') != 'simvae_nb/checkpoint/1': raise RunFileError(f'{p} is not a simvae_nb checkpoint')
+    old = TrainConfig.from_dict({**ck['config'], 'out_dir': cfg.out_dir}).identity()
+    diff = {k: (old[k], v) for k, v in cfg.identity().items() if old.get(k) != v}
+    if diff: raise ValueError(f'{p.parent} holds a run with another config (field: saved, asked) {diff}; '
+                              'use another out_dir, or the same settings to resume')
+    return ck
+
+class RunDirCB(Callback):
+    """The run directory's records (main process): `config.json` as run, `metrics.jsonl` rewritten from the checkpoint's
+    history at the start and one line per epoch, `train.log` with every attempt's messages; when `fit` ends (however it
+    ends) it releases the directory's lock held in `stack`."""
+    order = 40
+    def __init__(self, cfg:TrainConfig, run:dict, stack:ExitStack|None=None):
+        self.cfg, self.run, self.stack = cfg, run, stack or ExitStack()
+    def log(self, learn, msg:str):
+        if learn.main_process:
+            with open(learn.path / LOG, 'a') as f: f.write(f'{time.strftime("%Y-%m-%d %H:%M:%S")} {msg}\n')
+    def before_fit(self, learn):
+        cfg, resumed = self.cfg, getattr(learn, 'resumed_from', None)
+        if learn.main_process:
+            run = {**self.run, 'started': time.strftime('%Y-%m-%d %H:%M:%S')}
+            atomic_write(learn.path / CONFIG, json.dumps({**cfg.to_dict(), '_run': run}, indent=1).encode())
+            self._rewrite_metrics(learn)
+        self.log(learn, f'pid {os.getpid()}: {cfg.method} on {cfg.dataset}, ' +
+                 (f'resuming at epoch {learn.epoch} of {learn.epochs}' if resumed is not None else f'starting, {learn.epochs} epochs') +
+                 f', device {learn.device}, {self.run.get("precision", "fp32")}')
+    def _rewrite_metrics(self, learn):
+        "Epochs after the checkpoint (or before the first one) are dropped, deleted lines restored."
+        mp = learn.path / METRICS
+        if not learn.history and getattr(learn, 'resumed_from', None):   # a checkpoint from before history was kept: trust the file up to it
+            learn.history = [m for m in read_metrics(mp) if m['epoch'] <= learn.epoch]
+        if learn.history or mp.exists(): atomic_write(mp, ''.join(json.dumps(m) + '\n' for m in learn.history).encode())
+    def after_epoch(self, learn):
+        m = learn.last_metrics
+        if learn.main_process:
+            with open(learn.path / METRICS, 'a') as f: f.write(json.dumps(m) + '\n')
+        self.log(learn, f"epoch {m['epoch']}/{learn.epochs}: loss {m.get('loss', float('nan')):.6g}, "
+                        f"{m['views_per_s']:,.0f} views/s, {m['seconds']:.1f} s")
+    def cleanup_fit(self, learn):
+        e = sys.exc_info()[1]
+        try:
+            if e is not None: self.log(learn, f'stopped at epoch {learn.epoch} of {learn.epochs}: {type(e).__name__}: {" ".join(str(e).split())[:300]}')
+            elif learn.epoch < learn.epochs: self.log(learn, f'cancelled at epoch {learn.epoch} of {learn.epochs}')
+            else: self.log(learn, f'finished: epoch {learn.epoch} of {learn.epochs}')
+        finally: self.stack.close()
+
+# %% ../nbs/20_learner.ipynb #5208c506
+class ViewBatches:
+    """The batch source: the images on the device, each epoch in an order seeded by `(seed, epoch)`, this process's
+    shard of it, `per_rank` images per step, each turned into its J augmented views in one call. Iterating
+    `batches(epoch)` yields the views (B, J, C, H, W) of each step; the same epoch always gives the same batches."""
+    def __init__(self, images:Tensor,       # (N,C,H,W) uint8, on the training device
+                 n_views:int,               # J
+                 recipe,                    # the augmentation recipe (see augment)
+                 per_rank:int,              # images per step in this process
+                 seed:int=0, rank:int=0, world:int=1,
+                 n_batches:int|None=None):  # steps per epoch (default: every whole batch of this process's shard)
+        self.images, self.n_views, self.recipe, self.per_rank = images, n_views, recipe, per_rank
+        self.seed, self.rank, self.world = seed, rank, world
+        self.n_batches = len(images) // world // per_rank if n_batches is None else n_batches
+    def __len__(self): return self.n_batches
+    @property
+    def device(self): return self.images.device
+    @property
+    def views_per_step(self) -> int: return self.per_rank * self.world * self.n_views   # over all processes
+    def __call__(self, epoch:int):
+        order = torch.randperm(len(self.images), generator=torch.Generator().manual_seed(_seed(self.seed, 'order', epoch)))
+        shard = order[self.rank::self.world].to(self.device)
+        gen = torch.Generator(self.device).manual_seed(_seed(self.seed, 'augment', epoch, self.rank))
+        for b in range(self.n_batches):
+            yield make_views(self.images[shard[b * self.per_rank:(b + 1) * self.per_rank]], self.n_views, self.recipe, generator=gen)[0]
 
 # %% ../nbs/20_learner.ipynb #b7b4b044
 class Learner:
-    "Trains `cfg.method` on `cfg.dataset`; writes and resumes the run directory `cfg.out_dir`, holding its lock."
-    def __init__(self, cfg:TrainConfig, cbs:list|None=None):
-        self.cfg, self.path = cfg, Path(cfg.out_dir)
-        self.distributed = int(os.environ.get('WORLD_SIZE', '1')) > 1
-        self.rank, self.world = 0, 1
-        if self.distributed:
-            if not dist.is_initialized():
-                use_nccl = torch.cuda.is_available() and cfg.device in ('auto', 'cuda')
-                dist.init_process_group('nccl' if use_nccl else 'gloo')
-            self.rank, self.world = dist.get_rank(), dist.get_world_size()
-        self.main_process = self.rank == 0
-        self.device = resolve_device(cfg.device, int(os.environ.get('LOCAL_RANK', '0')))
-        self.precision = resolve_precision(cfg.precision, self.device, METHODS[cfg.method].bf16_safe)
-        if cfg.threads is not None and self.device.type == 'cpu': torch.set_num_threads(cfg.threads)
-        if self.device.type == 'cuda': torch.cuda.set_device(self.device)
-        std = [ProgressCB() if cfg.progress else Callback(), MetricsCB(), CheckpointCB()] + ([OnlineEvalCB(cfg.eval_every)] if cfg.eval_every else [])
-        self.cbs = sorted((cbs if cbs is not None else []) + std, key=lambda c: c.order)
-        self.epoch = self.step = 0
-        self.history, self.resumed_from = [], None
-        self._stack = ExitStack()                      # the run directory's lock, held until fit ends
-        if self.main_process: self._stack.enter_context(run_lock(self.path, f'training {cfg.method} on {cfg.dataset}'))
-        try: self._setup()
-        except BaseException: self._stack.close(); raise
+    """miniai's Learner for a `Method`: `fit` takes one optimiser step on `method`'s loss per batch of `batches`;
+    progress, metrics, precision, DDP, checkpoints and the run directory are callbacks."""
+    def __init__(self, method:nn.Module,     # a Method: `method(views)` returns a dict with 'loss'
+                 batches,                    # the batch source: `batches(epoch)` yields each step's input; `len` steps per epoch
+                 opt=None,                   # the optimiser (None: nothing to train, e.g. the random encoder)
+                 cbs:list=(),                # callbacks
+                 epochs:int=1,               # train until this many epochs are complete
+                 path=None):                 # the run directory (for callbacks that write there)
+        self.method = self.model = method    # `model` is what the step calls (DDPCB wraps it); `method` the bare module
+        self.batches, self.opt, self.epochs = batches, opt, epochs
+        self.path = Path(path) if path is not None else None
+        self.cbs = sorted(cbs, key=lambda c: c.order)
+        self.epoch = self.step = self.batch = 0
+        self.history = []                    # one dict of metrics per completed epoch (MetricsCB)
+        self.rank, self.world = getattr(batches, 'rank', 0), getattr(batches, 'world', 1)
 
-    def _setup(self):
-        cfg = self.cfg
-        if cfg.images_per_step % self.world:
-            raise ValueError(f'{cfg.images_per_step} images per step do not split over {self.world} processes')
-        torch.manual_seed(_seed(cfg.seed, 'init')); np.random.seed(_seed(cfg.seed, 'numpy') % 2**32); random.seed(_seed(cfg.seed, 'python'))
-        ck = self._read_checkpoint()                   # before the data: a damaged checkpoint is reported at once
-        ds = load_dataset(cfg.dataset, 'train', data_root=cfg.data_root)
-        if cfg.train_size is not None: ds = ds.subset(slice(0, cfg.train_size))
-        n_train = len(ds) - cfg.val_size                # the validation split: the last val_size images, never trained on
-        self.data_source, self.val_range = ds.source, [n_train, len(ds)]
-        self.images, self.labels = ds.images[:n_train].to(self.device), ds.labels[:n_train]
-        self.val_images, self.val_labels = ds.images[n_train:].to(self.device), ds.labels[n_train:]
-        self.method = METHODS[cfg.method](tuple(ds.images.shape[1:]), cfg.latent_dim, cfg.arch,
-                                          METHODS[cfg.method].Config.from_dict(cfg.hparams)).to(self.device)
-        if self.device.type == 'cuda' and cfg.arch == 'resnet': self.method = self.method.to(memory_format=torch.channels_last)
-        params = [p for p in self.method.parameters() if p.requires_grad]
-        self.opt = torch.optim.Adam(params, lr=cfg.lr) if self.method.trainable else None
-        self.model = (DistributedDataParallel(self.method, device_ids=[self.device] if self.device.type == 'cuda' else None)
-                      if self.distributed and self.method.trainable else self.method)
-        self.per_rank = cfg.images_per_step // self.world
-        if self.method.trainable and len(self.images) // self.world < self.per_rank:
-            raise ValueError(f'{len(self.images)} training images are fewer than one batch of {cfg.images_per_step}')
-        self.n_batches = len(self.images) // self.world // self.per_rank if self.method.trainable else 0
-        if ck is not None: self._resume(ck)
-        if self.main_process: self._write_metrics()
+    @property
+    def main_process(self) -> bool: return self.rank == 0
+    @property
+    def device(self): return next(iter(self.method.state_dict().values())).device
+    @property
+    def n_batches(self) -> int: return len(self.batches)
 
-    # --- checkpoints -------------------------------------------------------------------------------
-    def state(self) -> dict:
-        return {'format': 'simvae_nb/checkpoint/1', 'method': self.cfg.method, 'in_shape': list(self.method.in_shape),
-                'epoch': self.epoch, 'step': self.step,
-                'config': {**self.cfg.identity(), 'epochs': self.cfg.epochs}, 'model': self.method.state_dict(),
-                'optimizer': self.opt.state_dict() if self.opt else None, 'rng': rng_state(self.device),
-                'history': list(self.history)}
-
-    def save(self):
-        save_checkpoint(self.path / CHECKPOINT, self.state())
-
-    def _read_checkpoint(self):
-        p = self.path / CHECKPOINT
-        if not p.exists(): return None
-        ck = load_checkpoint(p)
-        if ck.get('format') != 'simvae_nb/checkpoint/1': raise RunFileError(f'{p} is not a simvae_nb checkpoint')
-        old = TrainConfig.from_dict({**ck['config'], 'out_dir': self.cfg.out_dir}).identity()
-        diff = {k: (old[k], v) for k, v in self.cfg.identity().items() if old.get(k) != v}
-        if diff: raise ValueError(f'{self.path} holds a run with another config (field: saved, asked) {diff}; '
-                                  'use another out_dir, or the same settings to resume')
-        return ck
-
-    def _resume(self, ck):
-        self.method.load_state_dict(ck['model'], strict=True)
-        if self.opt: self.opt.load_state_dict(ck['optimizer'])
-        self.epoch, self.step = ck['epoch'], ck['step']
-        set_rng_state(ck['rng'])
-        self.history = list(ck.get('history', []))
-        self.resumed_from = self.epoch
-
-    def _write_metrics(self):
-        "`metrics.jsonl` as the checkpoint records it: epochs after the checkpoint (or before the first one) are dropped, deleted lines restored."
-        mp = self.path / METRICS
-        if not self.history and self.resumed_from:    # a checkpoint from before history was kept: trust the file up to it
-            self.history = [m for m in read_metrics(mp) if m['epoch'] <= self.epoch]
-        if self.history or mp.exists(): atomic_write(mp, ''.join(json.dumps(m) + '\n' for m in self.history).encode())
-
-    def log(self, msg:str):
-        "Append a line to the run's `train.log` (main process), which keeps every attempt's messages."
-        if self.main_process:
-            with open(self.path / LOG, 'a') as f: f.write(f'{time.strftime("%Y-%m-%d %H:%M:%S")} {msg}\n')
-
-    # --- the loop --------------------------------------------------------------------------------
-    def _cb(self, hook):
-        for c in self.cbs: getattr(c, hook)(self)
-
-    def _write_config(self):
-        run = {'simvae_nb': simvae_nb.__version__, 'torch': torch.__version__, 'device': str(self.device),
-               'world_size': self.world, 'precision': self.precision, 'data_source': self.data_source, 'images': len(self.images),
-               'validation_images': self.val_range,
-               'started': time.strftime('%Y-%m-%d %H:%M:%S')}
-        atomic_write(self.path / CONFIG, json.dumps({**self.cfg.to_dict(), '_run': run}, indent=1).encode())
+    def callback(self, hook:str):
+        for c in self.cbs:
+            f = getattr(c, hook, None)
+            if f is not None: f(self)
 
     def fit(self):
-        "Train from the current epoch to `cfg.epochs`; a finished run returns at once. Releases the run directory's lock."
-        with self._stack:
-            if self.main_process: self._write_config()
-            self.log(f'pid {os.getpid()}: {self.cfg.method} on {self.cfg.dataset}, ' +
-                     (f'resuming at epoch {self.epoch} of {self.cfg.epochs}' if self.resumed_from is not None
-                      else f'starting, {self.cfg.epochs} epochs') + f', device {self.device}, {self.precision}')
-            try:
-                self._cb('before_fit')
-                while self.epoch < self.cfg.epochs:
-                    self._one_epoch()
-                    self.epoch += 1                 # epochs completed: what after_epoch and checkpoints see
-                    self._cb('after_epoch')
-                    m = self.last_metrics
-                    self.log(f"epoch {m['epoch']}/{self.cfg.epochs}: loss {m.get('loss', float('nan')):.6g}, "
-                             f"{m['views_per_s']:,.0f} views/s, {m['seconds']:.1f} s")
-                self._cb('after_fit')
-            except BaseException as e:
-                self.log(f'stopped at epoch {self.epoch} of {self.cfg.epochs}: {type(e).__name__}: {" ".join(str(e).split())[:300]}')
-                raise
-            self.log(f'finished: epoch {self.epoch} of {self.cfg.epochs}')
+        "Train from the current epoch to `epochs` (a finished run returns at once)."
+        try:
+            self.callback('before_fit')
+            while self.epoch < self.epochs: self._do_epoch()
+            self.callback('after_fit')
+        except CancelFitException: self.callback('after_cancel_fit')
+        finally: self.callback('cleanup_fit')
         return self
 
-    def _autocast(self):
-        "bf16 autocast for the networks' products when the run's precision is bf16 (the losses cast to fp32 themselves)."
-        return torch.autocast(self.device.type, dtype=torch.bfloat16) if self.precision == 'bf16' else nullcontext()
+    def _do_epoch(self):
+        self.method.train()
+        try:
+            self.callback('before_epoch')
+            for self.batch, self.xb in enumerate(self.batches(self.epoch)): self._do_batch()
+        except CancelEpochException: self.callback('after_cancel_epoch')
+        self.epoch += 1                      # epochs completed: what after_epoch and checkpoints see
+        self.callback('after_epoch')
 
-    def _one_epoch(self):
-        cfg, e = self.cfg, self.epoch
-        self.model.train()
-        order = torch.randperm(len(self.images), generator=torch.Generator().manual_seed(_seed(cfg.seed, 'order', e)))
-        shard = order[self.rank::self.world].to(self.device)
-        gen = torch.Generator(self.device).manual_seed(_seed(cfg.seed, 'augment', e, self.rank))
-        recipe = cfg.recipe
-        self.sums, self.batch = defaultdict(float), 0
-        self._cb('before_epoch')
-        t0 = time.perf_counter()
-        for self.batch in range(self.n_batches):
-            idx = shard[self.batch * self.per_rank:(self.batch + 1) * self.per_rank]
-            views, _ = make_views(self.images[idx], cfg.n_views, recipe, generator=gen)
-            if self.device.type == 'cuda' and cfg.arch == 'resnet':
-                views = views.contiguous(memory_format=torch.channels_last) if views.ndim == 4 else views
-            with self._autocast(): out = self.model(views)
-            loss = out['loss']
-            if not torch.isfinite(loss):
-                terms = {k: float(v) for k, v in out.items()}
-                raise NonFiniteLossError(
-                    f'non-finite loss at epoch {e + 1}, step {self.batch + 1} of {self.n_batches} (global step {self.step + 1}): '
-                    f'{terms}. Training stopped; the last good checkpoint (epoch {self._saved_epoch()}) is kept in '
-                    f'{self.path / CHECKPOINT}. Try a lower lr.')
+    def _do_batch(self):
+        try:
+            self.callback('before_batch')
+            self.out = self.model(self.xb)
+            self.loss = self.out['loss']
+            self.callback('after_loss')
             self.opt.zero_grad(set_to_none=True)
-            loss.backward()
+            self.loss.backward()
+            self.callback('after_backward')
             self.opt.step()
-            self.method.after_step()
+            self.method.after_step()         # e.g. MoCo's momentum encoder and queue
             self.step += 1
-            for k, v in out.items(): self.sums[k] += v.detach().float()
-            self.elapsed = time.perf_counter() - t0
-            self.views_per_s = (self.batch + 1) * self.per_rank * cfg.n_views * self.world / max(self.elapsed, 1e-9)
-            self._cb('after_batch')
-        self.elapsed = time.perf_counter() - t0
-        n = max(self.n_batches, 1)
-        means = {k: float(v) / n for k, v in self.sums.items()}
-        if self.distributed:                                   # average the epoch's terms over processes
-            t = torch.tensor(list(means.values()), dtype=torch.float64, device=self.device if self.device.type == 'cuda' else 'cpu')
-            dist.all_reduce(t); means = dict(zip(means, (t / self.world).tolist()))
-        self.views_per_s = self.n_batches * self.per_rank * cfg.n_views * self.world / max(self.elapsed, 1e-9)
-        self.last_metrics = {'epoch': e + 1, 'step': self.step, **means, 'lr': cfg.lr, 'precision': self.precision,
-                             'views_per_s': round(self.views_per_s, 1), 'seconds': round(self.elapsed, 3)}
+            self.callback('after_step')
+            self.callback('after_batch')
+        except CancelBatchException: self.callback('after_cancel_batch')
 
-    def _saved_epoch(self):
-        p = self.path / CHECKPOINT
-        return load_checkpoint(p)['epoch'] if p.exists() else 'none yet'
+# %% ../nbs/20_learner.ipynb #b9598dc0
+def make_learner(cfg:TrainConfig, cbs:list|None=None) -> Learner:
+    """Everything `cfg` asks for, built and wired: the process group under `torchrun`, the device, the data on it
+    (the validation split held out), the method, Adam, the batch source and the standard callbacks. Takes the run
+    directory's lock (held until `fit` ends) and reads its checkpoint, so a run in use or a damaged checkpoint is
+    reported before any data is loaded."""
+    distributed, rank, world = int(os.environ.get('WORLD_SIZE', '1')) > 1, 0, 1
+    if distributed:
+        if not dist.is_initialized():
+            dist.init_process_group('nccl' if torch.cuda.is_available() and cfg.device in ('auto', 'cuda') else 'gloo')
+        rank, world = dist.get_rank(), dist.get_world_size()
+    device = resolve_device(cfg.device, int(os.environ.get('LOCAL_RANK', '0')))
+    precision = resolve_precision(cfg.precision, device, METHODS[cfg.method].bf16_safe)
+    if cfg.threads is not None and device.type == 'cpu': torch.set_num_threads(cfg.threads)
+    if device.type == 'cuda': torch.cuda.set_device(device)
+    stack = ExitStack()                                  # the run directory's lock, released by RunDirCB when fit ends
+    if rank == 0: stack.enter_context(run_lock(Path(cfg.out_dir), f'training {cfg.method} on {cfg.dataset}'))
+    try:
+        if cfg.images_per_step % world: raise ValueError(f'{cfg.images_per_step} images per step do not split over {world} processes')
+        torch.manual_seed(_seed(cfg.seed, 'init')); np.random.seed(_seed(cfg.seed, 'numpy') % 2**32); random.seed(_seed(cfg.seed, 'python'))
+        ck = read_resume_checkpoint(cfg)                 # before the data: a damaged checkpoint is reported at once
+        ds = load_dataset(cfg.dataset, 'train', data_root=cfg.data_root)
+        if cfg.train_size is not None: ds = ds.subset(slice(0, cfg.train_size))
+        n_train = len(ds) - cfg.val_size                 # the validation split: the last val_size images, never trained on
+        images, labels = ds.images[:n_train].to(device), ds.labels[:n_train]
+        method = METHODS[cfg.method](tuple(ds.images.shape[1:]), cfg.latent_dim, cfg.arch,
+                                     METHODS[cfg.method].Config.from_dict(cfg.hparams)).to(device)
+        opt = torch.optim.Adam([p for p in method.parameters() if p.requires_grad], lr=cfg.lr) if method.trainable else None
+        per_rank = cfg.images_per_step // world
+        if method.trainable and len(images) // world < per_rank:
+            raise ValueError(f'{len(images)} training images are fewer than one batch of {cfg.images_per_step}')
+        batches = ViewBatches(images, cfg.n_views, cfg.recipe, per_rank, cfg.seed, rank, world, None if method.trainable else 0)
+        run = {'simvae_nb': simvae_nb.__version__, 'torch': torch.__version__, 'device': str(device), 'world_size': world,
+               'precision': precision, 'data_source': ds.source, 'images': len(images), 'validation_images': [n_train, len(ds)]}
+        std = [MetricsCB({'lr': cfg.lr, 'precision': precision}), PrecisionCB(precision, device.type == 'cuda' and cfg.arch == 'resnet'),
+               NonFiniteCB(), CheckpointCB(cfg, ck), RunDirCB(cfg, run, stack)]
+        if distributed: std.append(DDPCB())
+        if cfg.progress: std.append(ProgressCB(cfg.method))
+        if cfg.eval_every: std.append(OnlineEvalCB(cfg.eval_every, labels, ds.images[n_train:].to(device), ds.labels[n_train:]))
+        learn = Learner(method, batches, opt, list(cbs or []) + std, cfg.epochs, cfg.out_dir)
+        learn.cfg, learn.precision = cfg, precision
+        return learn
+    except BaseException: stack.close(); raise
 
 # %% ../nbs/20_learner.ipynb #3df364ac
 def train(cfg:TrainConfig|None=None, cbs=None, **kwargs) -> Learner:
     "Train (or resume, or return a finished run) as `cfg`, or as `TrainConfig(**kwargs)`."
-    return Learner(cfg if cfg is not None else TrainConfig(**kwargs), cbs).fit()
+    return make_learner(cfg if cfg is not None else TrainConfig(**kwargs), cbs).fit()

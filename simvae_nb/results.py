@@ -5,6 +5,7 @@
 # %% ../nbs/32_results.ipynb #ec78df12
 from __future__ import annotations
 import json, math, time
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +21,9 @@ from .objectives import encode_images
 from .style import augmentation_style, augmented_features, celeba_style, shapes_style
 
 # %% auto #0
-__all__ = ['RESULT_COLUMNS', 'PAPER_METHODS', 'PAPER_DATASETS', 'validation_rows', 'evaluate_run', 'eval_rows', 'collect_results',
-           'summarise', 'paper_numbers', 'paper_table', 'comparison_table', 'paper_vs_ours', 'content_vs_style',
-           'findings', 'style_table', 'figure5', 'figure6']
+__all__ = ['STYLE_PROBES', 'RESULT_COLUMNS', 'PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'validation_rows', 'evaluate_run',
+           'eval_rows', 'collect_results', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table',
+           'paper_vs_ours', 'content_vs_style', 'findings', 'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/32_results.ipynb #b3ecd331
 def validation_rows(rcfg, n:int) -> tuple:
@@ -43,6 +44,8 @@ def _view_features(method, ds, n, recipe, seed, batch_size, device):
     return augmented_features(method, ds.images[:n], recipe, seed, batch_size, device)
 
 # %% ../nbs/32_results.ipynb #1744b9c5
+STYLE_PROBES = {'shapes': ('factors', shapes_style), 'celeba': ('celeba', celeba_style)}   # dataset -> (eval.json style key, probe)
+
 def evaluate_run(run_dir,                        # a run directory (config.json, checkpoint.pt)
                  cfg:EvalConfig=EvalConfig(),    # the protocol
                  device='auto',                  # 'auto' (cuda > mps > cpu) or a torch device
@@ -91,11 +94,9 @@ def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
     style = {'augmentation': augmentation_style(feats['views_train'], feats['views_test'], cfg)}
     cont = [v['mlp'] for k, v in style['augmentation'].items() if k != 'flip']
     style['augmentation_r2'] = float(np.mean(cont)) if cont else None
-    if rcfg.dataset == 'shapes':
-        style['factors'] = shapes_style({'x': tr['x'], 'y': tr['y'], 'factors': tr['factors']},
-                                        {'x': te['x'], 'y': te['y'], 'factors': te['factors']}, cfg)
-    if rcfg.dataset == 'celeba':
-        style['celeba'] = celeba_style({'x': tr['x'], 'factors': tr['factors']}, {'x': te['x'], 'factors': te['factors']}, cfg)
+    if rcfg.dataset in STYLE_PROBES:                 # the dataset's own style factors
+        key, probe = STYLE_PROBES[rcfg.dataset]
+        style[key] = probe(*({'x': s['x'], 'y': s['y'], 'factors': s['factors']} for s in (tr, te)), cfg)
     T['style'] = time.perf_counter() - t0
     T['total'] = time.perf_counter() - t_all
     ev = {k: content[k] for k in ('knn_acc', 'knn_k', 'knn_val_k', 'knn_acc_val_k', 'linear_acc', 'mlp_acc', 'gmm_acc', 'nmi', 'ari')}
@@ -153,82 +154,11 @@ def summarise(df:pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns='std')
 
 # %% ../nbs/32_results.ipynb #5b1cbb36
-_PAPER = '''
-# table dataset method metric mean se
-1 mnist random mlp 38.1 3.8 | 1 mnist random knn 46.1 2.5 | 1 mnist simclr mlp 97.2 0.0 | 1 mnist simclr knn 97.2 0.1
-1 mnist moco mlp 78.6 1.2 | 1 mnist moco knn 94.6 0.3 | 1 mnist moco_v2 mlp 94.6 0.4 | 1 mnist moco_v2 knn 94.6 0.3
-1 mnist vicreg mlp 96.7 0.0 | 1 mnist vicreg knn 97.0 0.0 | 1 mnist vae mlp 97.8 0.1 | 1 mnist vae knn 98.0 0.1
-1 mnist beta_vae mlp 98.0 0.0 | 1 mnist beta_vae knn 98.3 0.0 | 1 mnist cr_vae mlp 97.7 0.0 | 1 mnist cr_vae knn 98.0 0.0
-1 mnist simvae mlp 98.4 0.0 | 1 mnist simvae knn 98.5 0.0
-1 fashion_mnist random mlp 49.8 0.8 | 1 fashion_mnist random knn 66.5 0.4 | 1 fashion_mnist simclr mlp 74.9 0.2 | 1 fashion_mnist simclr knn 76.0 0.1
-1 fashion_mnist moco mlp 65.1 0.4 | 1 fashion_mnist moco knn 76.9 0.2 | 1 fashion_mnist moco_v2 mlp 71.2 0.1 | 1 fashion_mnist moco_v2 knn 76.9 0.2
-1 fashion_mnist vicreg mlp 73.2 0.1 | 1 fashion_mnist vicreg knn 76.0 0.1 | 1 fashion_mnist vae mlp 80.2 0.3 | 1 fashion_mnist vae knn 83.7 0.2
-1 fashion_mnist beta_vae mlp 82.2 0.1 | 1 fashion_mnist beta_vae knn 86.1 0.0 | 1 fashion_mnist cr_vae mlp 82.6 0.0 | 1 fashion_mnist cr_vae knn 86.4 0.0
-1 fashion_mnist simvae mlp 82.1 0.0 | 1 fashion_mnist simvae knn 86.5 0.0
-1 cifar10 random mlp nan nan | 1 cifar10 random knn nan nan | 1 cifar10 simclr mlp 67.4 0.1 | 1 cifar10 simclr knn 64.0 0.0
-1 cifar10 moco mlp 53.1 0.3 | 1 cifar10 moco knn 54.0 2.0 | 1 cifar10 moco_v2 mlp 56.4 1.6 | 1 cifar10 moco_v2 knn 54.0 2.0
-1 cifar10 vicreg mlp 69.7 0.0 | 1 cifar10 vicreg knn 68.3 0.0 | 1 cifar10 vae mlp 30.3 0.4 | 1 cifar10 vae knn 25.6 0.5
-1 cifar10 beta_vae mlp 36.6 0.1 | 1 cifar10 beta_vae knn 28.5 0.1 | 1 cifar10 cr_vae mlp 36.8 0.0 | 1 cifar10 cr_vae knn 28.1 0.1
-1 cifar10 simvae mlp 51.8 0.0 | 1 cifar10 simvae knn 47.1 0.0
-1 celeba random mlp 83.5 1.0 | 1 celeba random knn 80.0 0.9 | 1 celeba simclr mlp 93.7 0.4 | 1 celeba simclr knn 91.6 0.3
-1 celeba moco mlp 91.2 0.1 | 1 celeba moco knn 87.9 0.1 | 1 celeba moco_v2 mlp 91.7 0.1 | 1 celeba moco_v2 knn 88.8 0.4
-1 celeba vicreg mlp 94.7 0.1 | 1 celeba vicreg knn 92.7 0.4 | 1 celeba vae mlp 89.0 0.5 | 1 celeba vae knn 86.9 0.7
-1 celeba beta_vae mlp 93.4 0.4 | 1 celeba beta_vae knn 92.0 0.1 | 1 celeba cr_vae mlp 93.1 0.4 | 1 celeba cr_vae knn 91.6 0.6
-1 celeba simvae mlp 95.6 0.4 | 1 celeba simvae knn 93.2 0.1
-5 mnist random linear 39.7 2.4 | 5 mnist random gmm 42.2 1.2 | 5 mnist simclr linear 96.8 0.1 | 5 mnist simclr gmm 83.7 0.6
-5 mnist moco linear 88.6 1.7 | 5 mnist moco gmm 70.5 4.0 | 5 mnist vicreg linear 96.7 0.0 | 5 mnist vicreg gmm 79.8 0.6
-5 mnist vae linear 97.2 0.2 | 5 mnist vae gmm 96.3 0.4 | 5 mnist beta_vae linear 97.8 0.0 | 5 mnist beta_vae gmm 96.2 0.2
-5 mnist cr_vae linear 97.5 0.0 | 5 mnist cr_vae gmm 96.9 0.0 | 5 mnist simvae linear 98.0 0.0 | 5 mnist simvae gmm 96.6 0.0
-5 fashion_mnist random linear 51.2 0.6 | 5 fashion_mnist random gmm 48.6 0.2 | 5 fashion_mnist simclr linear 73.0 0.3 | 5 fashion_mnist simclr gmm 53.6 0.3
-5 fashion_mnist moco linear 65.0 1.3 | 5 fashion_mnist moco gmm 56.6 1.1 | 5 fashion_mnist vicreg linear 71.7 0.1 | 5 fashion_mnist vicreg gmm 60.2 1.1
-5 fashion_mnist vae linear 79.0 0.5 | 5 fashion_mnist vae gmm 57.9 0.8 | 5 fashion_mnist beta_vae linear 79.6 0.0 | 5 fashion_mnist beta_vae gmm 68.0 0.3
-5 fashion_mnist cr_vae linear 79.7 0.0 | 5 fashion_mnist cr_vae gmm 63.4 0.4 | 5 fashion_mnist simvae linear 80.0 0.0 | 5 fashion_mnist simvae gmm 71.1 0.0
-5 cifar10 random linear 15.7 0.9 | 5 cifar10 random gmm 13.1 0.6 | 5 cifar10 simclr linear 65.4 0.1 | 5 cifar10 simclr gmm 28.2 0.2
-5 cifar10 moco linear 53.3 1.3 | 5 cifar10 moco gmm 52.4 0.3 | 5 cifar10 vicreg linear 68.2 0.0 | 5 cifar10 vicreg gmm 35.0 2.8
-5 cifar10 vae linear 24.7 0.4 | 5 cifar10 vae gmm 23.4 0.0 | 5 cifar10 beta_vae linear 26.9 0.0 | 5 cifar10 beta_vae gmm 31.2 0.1
-5 cifar10 cr_vae linear 26.8 0.0 | 5 cifar10 cr_vae gmm 30.3 0.0 | 5 cifar10 simvae linear 40.1 0.0 | 5 cifar10 simvae gmm 39.3 0.0
-5 celeba random linear 64.4 0.9 | 5 celeba random gmm 59.2 0.3 | 5 celeba simclr linear 94.2 0.2 | 5 celeba simclr gmm 71.6 0.6
-5 celeba moco linear nan nan | 5 celeba moco gmm nan nan | 5 celeba vicreg linear 94.3 0.3 | 5 celeba vicreg gmm 53.9 0.2
-5 celeba vae linear 81.5 1.0 | 5 celeba vae gmm 58.8 0.2 | 5 celeba beta_vae linear 81.9 0.2 | 5 celeba beta_vae gmm 59.5 0.6
-5 celeba cr_vae linear 81.6 0.3 | 5 celeba cr_vae gmm 58.9 0.4 | 5 celeba simvae linear 87.1 0.3 | 5 celeba simvae gmm 58.4 0.6
-6 mnist vae ari 89.0 1.0 | 6 mnist beta_vae ari 93.3 0.3 | 6 mnist cr_vae ari 94.0 0.0 | 6 mnist simvae ari 93.1 0.0
-6 mnist moco ari 58.3 3.8 | 6 mnist vicreg ari 72.0 0.7 | 6 mnist simclr ari 77.4 0.2
-6 mnist vae nmi 94.9 0.4 | 6 mnist beta_vae nmi 96.7 0.2 | 6 mnist cr_vae nmi 96.9 0.0 | 6 mnist simvae nmi 96.6 0.0
-6 mnist moco nmi 71.4 2.5 | 6 mnist vicreg nmi 86.8 0.4 | 6 mnist simclr nmi 89.6 0.1
-6 fashion_mnist vae ari 44.3 0.9 | 6 fashion_mnist beta_vae ari 53.3 0.4 | 6 fashion_mnist cr_vae ari 47.6 0.4 | 6 fashion_mnist simvae ari 56.8 0.0
-6 fashion_mnist moco ari 30.9 0.5 | 6 fashion_mnist vicreg ari 41.2 0.5 | 6 fashion_mnist simclr ari 33.2 0.3
-6 fashion_mnist vae nmi 69.1 0.6 | 6 fashion_mnist beta_vae nmi 75.6 0.1 | 6 fashion_mnist cr_vae nmi 72.6 0.1 | 6 fashion_mnist simvae nmi 77.1 0.0
-6 fashion_mnist moco nmi 50.4 0.6 | 6 fashion_mnist vicreg nmi 66.9 0.3 | 6 fashion_mnist simclr nmi 62.1 0.2
-6 celeba vae ari 5.7 0.2 | 6 celeba beta_vae ari 6.2 0.7 | 6 celeba cr_vae ari 6.6 0.9 | 6 celeba simvae ari 2.6 0.7
-6 celeba moco ari nan nan | 6 celeba vicreg ari 18.7 0.8 | 6 celeba simclr ari 0.0 0.1
-6 celeba vae nmi 3.9 0.2 | 6 celeba beta_vae nmi 4.7 0.9 | 6 celeba cr_vae nmi 5.0 0.7 | 6 celeba simvae nmi 2.9 0.7
-6 celeba moco nmi nan nan | 6 celeba vicreg nmi 24.3 0.3 | 6 celeba simclr nmi 0.0 0.0
-6 cifar10 vae ari 0.6 0.0 | 6 cifar10 beta_vae ari 2.9 0.1 | 6 cifar10 cr_vae ari 2.0 0.0 | 6 cifar10 simvae ari 12.2 0.1
-6 cifar10 moco ari 27.2 1.0 | 6 cifar10 vicreg ari 25.7 0.2 | 6 cifar10 simclr ari 52.2 0.1
-6 cifar10 vae nmi 31.7 0.0 | 6 cifar10 beta_vae nmi 33.5 0.1 | 6 cifar10 cr_vae nmi 32.4 0.0 | 6 cifar10 simvae nmi 42.8 0.1
-6 cifar10 moco nmi 16.5 0.4 | 6 cifar10 vicreg nmi 55.3 0.1 | 6 cifar10 simclr nmi 21.7 0.1
-# Table 7: reconstruction MSE and FID of the generative methods
-7 mnist vae mse 0.029 0.0 | 7 mnist vae fid 150.1 0.2 | 7 mnist beta_vae mse 0.029 0.0 | 7 mnist beta_vae fid 155.3 0.5
-7 mnist cr_vae mse 0.030 0.0 | 7 mnist cr_vae fid 153.0 0.9 | 7 mnist simvae mse 0.026 0.0 | 7 mnist simvae fid 152.7 0.3
-7 fashion_mnist vae mse 0.012 0.0 | 7 fashion_mnist vae fid 99.4 0.6 | 7 fashion_mnist beta_vae mse 0.008 0.0 | 7 fashion_mnist beta_vae fid 99.9 0.7
-7 fashion_mnist cr_vae mse 0.008 0.0 | 7 fashion_mnist cr_vae fid 98.7 0.0 | 7 fashion_mnist simvae mse 0.009 0.0 | 7 fashion_mnist simvae fid 96.1 1.0
-7 celeba vae mse 0.016 0.0 | 7 celeba vae fid 162.9 2.8 | 7 celeba beta_vae mse 0.005 0.0 | 7 celeba beta_vae fid 163.8 2.3
-7 celeba cr_vae mse 0.005 0.0 | 7 celeba cr_vae fid 159.3 5.4 | 7 celeba simvae mse 0.004 0.0 | 7 celeba simvae fid 157.8 2.3
-7 cifar10 vae mse 0.008 0.0 | 7 cifar10 vae fid 365.4 3.3 | 7 cifar10 beta_vae mse 0.004 0.0 | 7 cifar10 beta_vae fid 376.7 1.7
-7 cifar10 cr_vae mse 0.004 0.0 | 7 cifar10 cr_vae fid 374.4 0.4 | 7 cifar10 simvae mse 0.003 0.0 | 7 cifar10 simvae fid 349.9 2.1
-'''
+PAPER_CSV = Path(str(files('simvae_nb') / 'paper_numbers.csv'))   # ships with the package (MANIFEST.in)
 
 def paper_numbers() -> pd.DataFrame:
-    "The paper's Tables 1, 5, 6 and 7 as a table: table, dataset, method, probe, metric, mean, se."
-    rows = []
-    for line in _PAPER.strip().splitlines():
-        if line.startswith('#'): continue
-        for cell in line.split('|'):
-            t, ds, m, what, mean, se = cell.split()
-            probe, metric = (('gmm', what) if what in ('nmi', 'ari') else ('generation', what) if what in ('mse', 'fid')
-                             else (what, 'acc'))
-            rows.append(dict(table=int(t), dataset=ds, method=m, probe=probe, metric=metric, mean=float(mean), se=float(se)))
-    return pd.DataFrame(rows)
+    "The paper's Tables 1, 5, 6 and 7 as a table: table, dataset, method, probe, metric, mean, se (NaN: no number in the paper)."
+    return pd.read_csv(PAPER_CSV, dtype={'table': int, 'mean': float, 'se': float})
 
 # %% ../nbs/32_results.ipynb #93a5e23a
 _PAPER_ORDER = ['random', 'simclr', 'moco', 'moco_v2', 'vicreg', 'vae', 'beta_vae', 'cr_vae', 'simvae']   # the tables' rows

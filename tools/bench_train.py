@@ -23,7 +23,7 @@ from torchvision import transforms as T
 
 from simvae_nb.augment import RECIPES
 from simvae_nb.data import load_dataset
-from simvae_nb.learner import Learner, TrainConfig
+from simvae_nb.learner import TrainConfig, make_learner
 from simvae_nb.vaes import SimVAE
 
 
@@ -40,7 +40,7 @@ def bench_trainer(n_images, n_views, batch, precision='fp32', epochs=2):
     with tempfile.TemporaryDirectory() as d:
         cfg = TrainConfig('fashion_mnist', 'simvae', n_views=n_views, batch_size=batch, train_size=n_images, precision=precision,
                           epochs=epochs, out_dir=d, progress=False, checkpoint_every=epochs)
-        learn = Learner(cfg)
+        learn = make_learner(cfg)
         learn.fit()
         return learn.last_metrics['views_per_s'], learn.last_metrics['seconds'], learn.n_batches * batch * n_views
 
