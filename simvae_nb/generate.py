@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 from .data import ImageSet, as_float, load_dataset
 from .models import MLPDecoder, ResNetDecoder, make_decoder
-from .run import TrainConfig, DECODER, load_run, resolve_device, save_checkpoint, load_checkpoint, checkpoint_digest
+from .run import TrainConfig, CHECKPOINT, DECODER, cached, load_run, resolve_device, load_checkpoint, checkpoint_digest
 from .objectives import encode_images
 
 # %% auto #0
@@ -179,20 +179,15 @@ def load_codec(run_dir,                          # a run directory written by `t
     if method.generative: return Codec(method).to(device)
     dcfg = decoder_cfg or DecoderConfig()
     ds = train_images(cfg, dcfg.train_size, data_root)
-    key = {'checkpoint': checkpoint_digest(run_dir / 'checkpoint.pt'), 'config': asdict(dcfg), 'n_images': len(ds),
-           'arch': cfg.arch, 'latent_dim': cfg.latent_dim}
-    path = run_dir / DECODER
-    saved = load_checkpoint(path) if path.exists() and not refit else None
+    key = {'format': 'simvae_nb/decoder/3', 'checkpoint': checkpoint_digest(run_dir / CHECKPOINT), 'config': asdict(dcfg),
+           'n_images': len(ds), 'arch': cfg.arch, 'latent_dim': cfg.latent_dim}
+    def fit():
+        f = fit_decoder(encode_images(method.encode, ds.images, device=device), ds.images, cfg.arch, dcfg, device, progress)
+        return {'state_dict': f.decoder.state_dict(), 'history': f.history, 'best_epoch': f.best_epoch}
+    saved = cached(run_dir / DECODER, key, fit, force=refit)        # the run directory's one cache rule (see Runs)
     L = cfg.latent_dim
     decoder = StandardizedDecoder(make_decoder(cfg.arch, tuple(ds.images.shape[1:]), L), torch.zeros(L), torch.ones(L))
-    if saved is not None and saved.get('format') == 'simvae_nb/decoder/2' and saved['key'] == key:
-        decoder.load_state_dict(saved['state_dict'], strict=True)
-    else:
-        z = encode_images(method.encode, ds.images, device=device)
-        fit = fit_decoder(z, ds.images, cfg.arch, dcfg, device, progress)
-        decoder = fit.decoder
-        save_checkpoint(path, {'format': 'simvae_nb/decoder/2', 'key': key, 'state_dict': decoder.state_dict(),
-                               'history': fit.history, 'best_epoch': fit.best_epoch})
+    decoder.load_state_dict(saved['state_dict'], strict=True)
     return Codec(method, decoder.to(device)).to(device)
 
 # %% ../nbs/40_generate.ipynb #8b4a3d94

@@ -137,7 +137,7 @@ def test_decoder_cache_follows_config_and_checkpoint(random_run):
     load_codec(random_run, 'cpu', cfg2)
     key3 = load_checkpoint(path)['key']
     assert key3['checkpoint'] != key1['checkpoint'] and key3['config']['max_epochs'] == 2
-    assert len(load_checkpoint(path)['history']) == 2
+    assert len(load_checkpoint(path)['value']['history']) == 2
 
 
 def test_one_figure_per_dataset(random_run, tmp_path):

@@ -81,7 +81,8 @@ def write_readme(proc: Path, dest: Path = ROOT / 'README.md'):
     for c in nb['cells']:
         src = ''.join(c['source']).strip()
         if c['cell_type'] == 'markdown':
-            if src and not src.startswith('<!-- WARNING'): parts.append(src + '\n')
+            if src and not src.startswith('<!-- WARNING'):   # a page's own images (nbs/images/...) from the repository root
+                parts.append(re.sub(r'(!\[[^\]]*\]\()(?![a-z]+:|/)', r'\1nbs/', src) + '\n')
         elif c['cell_type'] == 'code':
             if re.search(r'^#\|\s*echo:\s*false', src, re.M): continue     # a figure-only cell: the site shows it, not the README
             lines = [l for l in src.splitlines() if not l.startswith('#|')]
