@@ -278,7 +278,7 @@ def findings(summary:pd.DataFrame, dataset:str='fashion_mnist', budget:str='') -
     disc = [m for m in have if METHODS[m].trainable and not METHODS[m].generative]
     vaes = [m for m in ('vae', 'beta_vae', 'cr_vae') if m in have]
     if 'simvae' not in have or not disc or not vaes: return f'Findings need SimVAE, another VAE and a discriminative method on {dataset}.'
-    bd = max(disc, key=knn); verdict = lambda ok: '**holds**' if ok else '**does not hold**'
+    bd = max(disc, key=knn); verdict = lambda ok: '*holds*' if ok else '*does not hold*'   # inside the bold claim
     h1 = knn('simvae') > knn(bd)
     flip = {m: ours(m, 'mlp', 'acc', 'augmentation', 'flip') for m in have}
     gen_f, dis_f = np.mean([flip[m] for m in have if METHODS[m].generative]), np.mean([flip[m] for m in disc])
