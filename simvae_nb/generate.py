@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 
 from .data import ImageSet, as_float, load_dataset
 from .models import MLPDecoder, ResNetDecoder, make_decoder
+from .config import Config
 from .run import TrainConfig, CHECKPOINT, DECODER, cached, load_run, resolve_device, load_checkpoint, checkpoint_digest
 from .objectives import encode_images
 
@@ -26,7 +27,7 @@ __all__ = ['DecoderConfig', 'DecoderFit', 'StandardizedDecoder', 'init_output_bi
 
 # %% ../nbs/40_generate.ipynb #f62036b8
 @dataclass
-class DecoderConfig:
+class DecoderConfig(Config):
     "How a decoder is trained on frozen representations (A.7.6)."
     lr: float = 1e-4               # Adam's learning rate (A.7.6)
     batch_size: int = 128
@@ -39,14 +40,14 @@ class DecoderConfig:
     standardize: bool = True       # feed (z - mean) / std, with the training split's statistics (see below)
     seed: int = 0                  # the split, the batch order and the decoder's initialisation
 
-    def __post_init__(self):
+    def validate(self):                # types are checked from the annotations by the config base
         def bad(k, want): raise ValueError(f'DecoderConfig.{k} must be {want}, got {getattr(self, k)!r}')
         if not self.lr > 0: bad('lr', '> 0')
         for k in ('batch_size', 'max_epochs', 'patience'):
-            if not (isinstance(getattr(self, k), int) and getattr(self, k) >= 1): bad(k, 'an integer >= 1')
+            if not getattr(self, k) >= 1: bad(k, 'an integer >= 1')
         if not self.min_delta >= 0: bad('min_delta', '>= 0')
         if not 0 < self.val_frac < 1: bad('val_frac', 'in (0, 1)')
-        if self.train_size is not None and not (isinstance(self.train_size, int) and self.train_size >= 2): bad('train_size', 'None or an integer >= 2')
+        if self.train_size is not None and not self.train_size >= 2: bad('train_size', 'None or an integer >= 2')
 
 # %% ../nbs/40_generate.ipynb #4e8d691a
 @dataclass
