@@ -252,9 +252,18 @@ def content_vs_style(summary:pd.DataFrame, dataset:str='fashion_mnist', probe:st
     fig, ax = plt.subplots(figsize=(5.6, 4))
     kind = lambda m: 'random' if not METHODS[m].trainable else 'generative' if METHODS[m].generative else 'discriminative'
     colours = {'generative': 'tab:blue', 'discriminative': 'tab:orange', 'random': '0.5'}
-    for m in ms:
-        ax.scatter(flip[m], acc[m], c=colours[kind(m)], s=60, label=kind(m))
-        ax.annotate(PAPER_METHODS[m], (flip[m], acc[m]), xytext=(4, 3), textcoords='offset points', fontsize=8)
+    for m in ms: ax.scatter(flip[m], acc[m], c=colours[kind(m)], s=60, label=kind(m))
+    ax.autoscale_view()
+    pts = {m: ax.transData.transform((flip[m], acc[m])) * 72 / fig.dpi for m in ms}     # positions in points
+    taken = [(x - 5, y - 5, x + 5, y + 5) for x, y in pts.values()]                       # the markers
+    free = lambda b: all(b[2] <= o[0] or o[2] <= b[0] or b[3] <= o[1] or o[3] <= b[1] for o in taken)
+    for m in sorted(ms, key=lambda m: -acc[m]):  # each label where it overlaps no marker and no label placed before it
+        (x, y), w = pts[m], 4.7 * len(PAPER_METHODS[m]) + 2
+        for dx, dy, ha in ((6, 3, 'left'), (6, -12, 'left'), (-6, 3, 'right'), (-6, -12, 'right'), (6, 12, 'left')):
+            box = (x + dx - (w if ha == 'right' else 0), y + dy, x + dx + (0 if ha == 'right' else w), y + dy + 9)
+            if free(box): break
+        taken.append(box)
+        ax.annotate(PAPER_METHODS[m], (flip[m], acc[m]), xytext=(dx, dy), textcoords='offset points', fontsize=8, ha=ha)
     h, l = ax.get_legend_handles_labels(); u = dict(zip(l, h))
     ax.legend(u.values(), u.keys(), fontsize=8, loc='lower right'); ax.axvline(50, c='0.7', ls=':', lw=1)
     ax.set(xlabel=f'style retained: flip predicted from one view ({probe} probe, %; chance 50)',
