@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 from .data import ImageSet, as_float, load_dataset
 from .models import MLPDecoder, ResNetDecoder, make_decoder
 from .config import Config
-from .run import TrainConfig, CHECKPOINT, DECODER, cached, load_run, resolve_device, load_checkpoint, checkpoint_digest
+from .run import TrainConfig, CHECKPOINT, DECODER, cached, load_run, resolve_device, checkpoint_digest
 from .objectives import encode_images
 
 # %% auto #0

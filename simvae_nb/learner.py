@@ -282,11 +282,10 @@ class Learner:
         self.epoch = self.step = self.batch = 0
         self.history = []                    # one dict of metrics per completed epoch (MetricsCB)
         self.rank, self.world = getattr(batches, 'rank', 0), getattr(batches, 'world', 1)
+        self.device = getattr(batches, 'device', None) or next(method.parameters()).device   # once: hooks read it every step
 
     @property
     def main_process(self) -> bool: return self.rank == 0
-    @property
-    def device(self): return next(iter(self.method.state_dict().values())).device
     @property
     def n_batches(self) -> int: return len(self.batches)
 
@@ -370,7 +369,7 @@ def make_learner(cfg:TrainConfig, cbs:list|None=None) -> Learner:
         if cfg.progress: std.append(ProgressCB(cfg.method))
         if cfg.eval_every: std.append(OnlineEvalCB(cfg.eval_every, labels, ds.images[n_train:].to(device), ds.labels[n_train:]))
         learn = Learner(method, batches, opt, list(cbs or []) + std, cfg.epochs, cfg.out_dir)
-        learn.cfg, learn.precision = cfg, precision
+        learn.cfg = cfg                                  # the precision: PrecisionCB sets learn.precision
         return learn
     except BaseException: stack.close(); raise
 
