@@ -19,6 +19,8 @@ from simvae_nb.results import PAPER_METHODS, paper_numbers
 
 def main(*roots):
     pn = paper_numbers().query("dataset == 'fashion_mnist' and probe == 'gmm'").set_index(['method', 'metric'])['mean']
+    missing = [r for r in roots if not Path(r).is_dir()]
+    if missing: sys.exit(f'gmm_inits_table: error: not a folder: {", ".join(missing)} (give sweep roots, e.g. runs/cpu)')
     rows = []
     for f in sorted(p for r in roots for p in Path(r).rglob('eval.json')):
         rd, ev = f.parent, json.loads(f.read_text())
