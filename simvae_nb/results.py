@@ -14,16 +14,18 @@ import torch
 
 from .data import load_dataset, DATASETS, HAIR_COLOURS
 from .methods import METHODS
-from .run import (CONFIG, CHECKPOINT, EVAL, FEATURES, RunDirError, UnfinishedRunError, atomic_write, cached, check_run_dir,
+from .run import (CONFIG, CHECKPOINT, EVAL, FEATURES, METRICS, SPEC, read_metrics, RunDirError, UnfinishedRunError, atomic_write, cached, check_run_dir,
                            file_digest, load_run, read_json, resolve_device, run_lock)
 from .evaluate import EvalConfig, content_scores, has_head, limit_threads
 from .objectives import encode_images
 from .style import augmentation_style, augmented_features, celeba_style, shapes_style
 
 # %% auto #0
-__all__ = ['STYLE_PROBES', 'RESULT_COLUMNS', 'PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'validation_rows', 'evaluate_run',
-           'eval_rows', 'collect_results', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table',
-           'paper_vs_ours', 'content_vs_style', 'findings', 'style_table', 'figure5', 'figure6']
+__all__ = ['STYLE_PROBES', 'RESULT_COLUMNS', 'PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'CURVE_COLUMNS', 'ABLATIONS',
+           'ABLATION_PROBES', 'validation_rows', 'evaluate_run', 'eval_rows', 'collect_results', 'summarise',
+           'paper_numbers', 'paper_table', 'comparison_table', 'paper_vs_ours', 'content_vs_style', 'findings',
+           'online_curves', 'mean_curves', 'crossing', 'crossing_text', 'curve_table', 'accuracy_over_views',
+           'ablation_figure', 'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/32_results.ipynb #b3ecd331
 def validation_rows(rcfg, n:int) -> tuple:
@@ -272,7 +274,10 @@ def content_vs_style(summary:pd.DataFrame, dataset:str='fashion_mnist', probe:st
     return fig
 
 # %% ../nbs/32_results.ipynb #5bde7f09
-def findings(summary:pd.DataFrame, dataset:str='fashion_mnist', budget:str='') -> str:
+def findings(summary:pd.DataFrame, dataset:str='fashion_mnist', budget:str='',
+             links:dict|None=None,   # {'H1': markdown, ...}: where the report shows each claim, appended to its paragraph
+             h3_over_compute:str='', # what the accuracy-over-views curves say (e.g. `crossing_text`), appended to H3
+            ) -> str:
     "H1, H2 and H3 of the paper (§5), each with its verdict on our runs of `dataset`, our numbers and the paper's (markdown)."
     s = summary.query('dataset == @dataset and layer == "pre"')
     pn = paper_numbers().query('dataset == @dataset')
@@ -308,8 +313,128 @@ def findings(summary:pd.DataFrame, dataset:str='fashion_mnist', budget:str='') -
              '; '.join(f"{lab}: SimVAE {f(knn('simvae') if p == 'knn_val' else ours('simvae', p))} vs {PAPER_METHODS[best[p]]} "
                        f"{f(knn(best[p]) if p == 'knn_val' else ours(best[p], p))} (paper {f(paper('simvae', 'knn' if p == 'knn_val' else p))} vs "
                        f"{f(paper(best[p], 'knn' if p == 'knn_val' else p))})" for p, lab in rows) + '.']
+    if h3_over_compute: lines[2] += f' Over compute: {h3_over_compute}'
+    for i, h in enumerate(('H1', 'H2', 'H3')):
+        if (links or {}).get(h): lines[i] += f' See {links[h]}.'
     if budget: lines.append(f'Budget: {budget}.')
     return '\n\n'.join(lines)
+
+# %% ../nbs/32_results.ipynb #17a50f29
+CURVE_COLUMNS = ['run', 'dataset', 'method', 'seed', 'sweep_group', 'budget', 'epoch', 'epochs', 'views_seen', 'train_seconds',
+                 'val_knn_acc', 'eval_seconds', 'seconds']
+
+def online_curves(*roots) -> pd.DataFrame:
+    "Every online validation kNN point (`val_knn_acc` in `metrics.jsonl`) of every run under `roots`: one row per point."
+    rows = []
+    for root in roots:
+        for f in sorted(Path(root).rglob(METRICS)):
+            rd = f.parent
+            if not (rd / CONFIG).exists(): continue
+            cfg = read_json(rd / CONFIG); spec = read_json(rd / SPEC) if (rd / SPEC).exists() else {}
+            for m in read_metrics(f):
+                if 'val_knn_acc' not in m: continue
+                rows.append(dict(run=str(rd), dataset=cfg['dataset'], method=cfg['method'], seed=cfg['seed'],
+                                 sweep_group=spec.get('group', 'main'), budget=spec.get('budget', ''), epochs=cfg['epochs'],
+                                 **{k: m.get(k) for k in ('epoch', 'views_seen', 'train_seconds', 'val_knn_acc', 'eval_seconds', 'seconds')}))
+    return pd.DataFrame(rows, columns=CURVE_COLUMNS).drop_duplicates(['run', 'epoch'], keep='last')
+
+def mean_curves(curves:pd.DataFrame) -> pd.DataFrame:
+    "Per dataset, method and views: the mean validation kNN over seeds, its standard error and the number of seeds."
+    g = curves.groupby(['dataset', 'method', 'views_seen'])['val_knn_acc']
+    return pd.DataFrame({'mean': g.mean(), 'se': g.sem().fillna(0.0), 'n': g.size()}).reset_index()
+
+def crossing(curves:pd.DataFrame, a:str='simvae', b:str='vae', dataset:str='fashion_mnist') -> dict:
+    """Where `a`'s mean validation kNN first reaches `b`'s, on the views both curves cover (b's curve interpolated at
+    a's points): `views` (None if it never does), `covered` (the last view count compared), and both curves' values there."""
+    mc = mean_curves(curves.query('dataset == @dataset'))
+    ca, cb = (mc[mc.method == m].sort_values('views_seen') for m in (a, b))
+    if ca.empty or cb.empty: raise ValueError(f'no online kNN curve for {a if ca.empty else b} on {dataset}')
+    lo, hi = max(ca.views_seen.min(), cb.views_seen.min()), min(ca.views_seen.max(), cb.views_seen.max())
+    ca = ca[(ca.views_seen >= lo) & (ca.views_seen <= hi)]
+    if ca.empty: raise ValueError(f'the curves of {a} and {b} cover no common views')
+    vb = np.interp(ca.views_seen, cb.views_seen, cb['mean'])
+    ahead = np.flatnonzero(ca['mean'].to_numpy() >= vb)
+    i = int(ahead[0]) if len(ahead) else None
+    return dict(a=a, b=b, views=None if i is None else int(ca.views_seen.iloc[i]), covered=int(ca.views_seen.iloc[-1]),
+                a_acc=float(ca['mean'].iloc[-1]), b_acc=float(vb[-1]), ahead_at_end=bool(ca['mean'].iloc[-1] >= vb[-1]))
+
+def crossing_text(c:dict) -> str:
+    "`crossing`'s answer in words."
+    A, B, M = PAPER_METHODS.get(c['a'], c['a']), PAPER_METHODS.get(c['b'], c['b']), lambda v: f'{v / 1e6:.1f}M'
+    end = f"at {M(c['covered'])} views {A} {c['a_acc']:.1f} vs {B} {c['b_acc']:.1f}"
+    if c['views'] is None: return f"{A}'s validation kNN does not reach {B}'s within the {M(c['covered'])} views both curves cover ({end})."
+    return f"{A}'s validation kNN first reaches {B}'s at {M(c['views'])} views ({end})."
+
+def curve_table(curves:pd.DataFrame) -> pd.DataFrame:
+    "One row per run: views and training hours so far (of its budget), the last and best validation kNN, and the online evaluation's cost."
+    g = curves.sort_values('epoch').groupby('run')
+    t = g.agg(method=('method', 'first'), seed=('seed', 'first'), epoch=('epoch', 'last'), epochs=('epochs', 'first'),
+              views=('views_seen', 'last'), train_h=('train_seconds', 'last'), last=('val_knn_acc', 'last'),
+              best=('val_knn_acc', 'max'), eval_s=('eval_seconds', 'sum'))
+    t['train_h'] = t.train_h / 3600
+    t['eval_cost_%'] = 100 * t.eval_s / (3600 * t.train_h)
+    t['method'] = t.method.map(lambda m: PAPER_METHODS.get(m, m))
+    return t.drop(columns='eval_s').reset_index(drop=True).sort_values(['method', 'seed'])
+
+def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:dict|None=None):
+    "Validation kNN against views processed, one line per method (mean over seeds, ± s.e. where there are several)."
+    import matplotlib.pyplot as plt
+    mc = mean_curves(curves.query('dataset == @dataset'))
+    if mc.empty: raise ValueError(f'no online kNN curve on {dataset}')
+    fig, ax = plt.subplots(figsize=(6.4, 4))
+    ms = set(mc.method)
+    for m in [m for m in PAPER_METHODS if m in ms] + sorted(ms - set(PAPER_METHODS)):
+        c = mc[mc.method == m].sort_values('views_seen'); x = c.views_seen / 1e6
+        ax.plot(x, c['mean'], marker='o', ms=3, label=f"{PAPER_METHODS.get(m, m)} ({c.n.max()} seed{'s' if c.n.max() > 1 else ''})")
+        ax.fill_between(x, c['mean'] - c.se, c['mean'] + c.se, alpha=0.2)
+    for label, v in (marks or {}).items():
+        ax.axvline(v / 1e6, c='0.6', ls=':', lw=1); ax.annotate(label, (v / 1e6, 0.02), xycoords=('data', 'axes fraction'), fontsize=7, rotation=90, ha='right')
+    ax.set(xlabel='augmented views processed (millions)', ylabel='validation kNN accuracy (%, k = 10)',
+           title=f'{PAPER_DATASETS.get(dataset, dataset)}: accuracy over compute')
+    ax.legend(fontsize=8); fig.tight_layout()
+    return fig
+
+# %% ../nbs/32_results.ipynb #3f452e1f
+ABLATIONS = {   # sweep group: (the setting it varies, a column of sweep_table), axis label, the paper's figure
+    'n_views_epochs': ('n_views', 'J (views per image)', 'Figure 8 (equal epochs, as the paper)'),
+    'n_views': ('n_views', 'J (views per image)', 'Figure 8 at equal views'),
+    'likelihood_var': ('likelihood_var', 'likelihood variance σ²_x (log scale)', 'Figure 9'),
+    'aug_crop': ('crop_min', 'crop scale lower bound', 'Figure 7, cropping'),
+    'aug_jitter': ('jitter', 'colour jitter strength', 'Figure 7, colour jitter'),
+}
+ABLATION_PROBES = {'knn_val': 'kNN (k on validation)', 'linear': 'linear probe', 'mlp': 'MLP probe', 'gmm': 'GMM'}
+
+def ablation_figure(table:pd.DataFrame,            # sweep_table's rows: the ablation group's runs, and the main runs
+                    group:str,                     # a key of ABLATIONS
+                    dataset:str='fashion_mnist'):
+    "One of Figures 7-9: accuracy against the varied setting; a panel per probe, a line per method, a star per main run."
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    if group not in ABLATIONS: raise ValueError(f'unknown ablation group {group!r}; choose one of {", ".join(ABLATIONS)}')
+    x, xlabel, paper_fig = ABLATIONS[group]
+    t = table[(table.dataset == dataset) & (table.layer == 'pre') & (table.group == 'content') & (table.metric == 'acc')
+              & table.probe.isin(list(ABLATION_PROBES))]
+    g, main = t[t.sweep_group == group], t[t.sweep_group == 'main']
+    if g.empty: raise ValueError(f'no {group} run on {dataset} in the table')
+    ms = set(g.method); methods = [m for m in PAPER_METHODS if m in ms] + sorted(ms - set(PAPER_METHODS))
+    fig, axes = plt.subplots(1, len(ABLATION_PROBES), figsize=(3.1 * len(ABLATION_PROBES), 3.1))
+    for ax, (p, plabel) in zip(axes, ABLATION_PROBES.items()):
+        for i, m in enumerate(methods):
+            s = g[(g.method == m) & (g.probe == p)].groupby(x)['value'].agg(['mean', 'sem']).reset_index().sort_values(x)
+            ax.errorbar(s[x], s['mean'], yerr=s['sem'].fillna(0), marker='o', ms=4, c=f'C{i}', capsize=2)
+            mm = main[(main.method == m) & (main.probe == p)]
+            if len(mm): ax.plot(mm[x].iloc[0], mm['value'].mean(), marker='*', ms=12, c=f'C{i}', mec='k', mew=0.5, ls='none')
+        ax.set_title(plabel, fontsize=9); ax.set_xlabel(xlabel, fontsize=8); ax.tick_params(labelsize=7)
+        if group == 'likelihood_var': ax.set_xscale('log')
+    axes[0].set_ylabel('test accuracy (%)', fontsize=8)
+    handles = [Line2D([], [], c=f'C{i}', marker='o', ms=4, label=PAPER_METHODS.get(m, m)) for i, m in enumerate(methods)]
+    if len(main[main.method.isin(methods)]):
+        handles.append(Line2D([], [], c='0.5', marker='*', ms=10, mec='k', mew=0.5, ls='none', label='main run (main budget)'))
+    fig.legend(handles=handles, loc='upper center', bbox_to_anchor=(0.5, 0.0), ncol=len(handles), fontsize=8, frameon=False)
+    budget = '; '.join(sorted(set(g.budget))) if 'budget' in g else ''
+    fig.suptitle(f"{paper_fig} on {PAPER_DATASETS.get(dataset, dataset)}" + (f' ({budget})' if budget else ''), fontsize=9)
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/32_results.ipynb #75e8dd38
 def style_table(summary:pd.DataFrame, probe:str='mlp') -> pd.DataFrame:

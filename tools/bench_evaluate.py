@@ -5,7 +5,8 @@ stage — feature extraction (60,000 + 10,000 images, plus the style views), lin
 kNN and probes (methods with a projection head), style regression.
 Target: <= 60 s on a 2-core CPU. Features are recomputed (force=True) so that extraction is timed.
 
-Usage: python tools/bench_evaluate.py [RUN_DIR]
+Usage: python tools/bench_evaluate.py [RUN_DIR] [--threads N]
+  --threads N  the evaluation's threads (default: EvalConfig's)
 Without RUN_DIR, a SimVAE is first trained briefly on real FashionMNIST (1 epoch on 5,000 images, J = 4;
 not timed) into a temporary folder.
 """
@@ -19,14 +20,14 @@ from simvae_nb.learner import TrainConfig, train
 from simvae_nb.results import evaluate_run
 
 
-def main(run_dir=None):
+def main(run_dir=None, threads=None):
     if run_dir is None:
         run_dir = Path(tempfile.mkdtemp()) / 'fm-simvae'
         t = time.perf_counter()
         with limit_threads(1):
             train(TrainConfig('fashion_mnist', 'simvae', epochs=1, train_size=5000, n_views=4, out_dir=str(run_dir), progress=False))
         print(f'(trained {run_dir} in {time.perf_counter() - t:.0f} s, not part of the benchmark)')
-    cfg = EvalConfig()
+    cfg = EvalConfig() if threads is None else EvalConfig(threads=threads)
     print(f'protocol: probes {cfg.probe_epochs} epochs, batch {cfg.probe_batch}, lr {cfg.probe_lr}; kNN k=1..{cfg.knn_max_k}; '
           f'GMM {cfg.gmm_inits} inits; style views {cfg.style_train}/{cfg.style_test}; threads {cfg.threads}; '
           f'torch {torch.__version__}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}')
@@ -45,4 +46,9 @@ def main(run_dir=None):
 
 
 if __name__ == '__main__':
-    main(sys.argv[1] if len(sys.argv) > 1 else None)
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('run_dir', nargs='?'); ap.add_argument('--threads', type=int)
+    a = ap.parse_args()
+    if a.threads is not None and a.threads < 1: ap.error(f'--threads must be >= 1, got {a.threads}')
+    main(a.run_dir, a.threads)
