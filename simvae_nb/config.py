@@ -10,7 +10,7 @@ from dataclasses import dataclass, asdict, fields
 import numpy as np
 
 # %% auto #0
-__all__ = ['closest', 'unknown_names', 'check_type', 'check_fields', 'Config', 'notebook_params', 'json_param']
+__all__ = ['closest', 'unknown_names', 'check_type', 'check_fields', 'Config', 'require', 'notebook_params', 'json_param']
 
 # %% ../nbs/04_config.ipynb #86e0f780
 def closest(name:str, names) -> str:
@@ -69,6 +69,9 @@ class Config:
     def __post_init__(self):
         self.prepare(); check_fields(self); self.validate()
     def to_dict(self) -> dict: return asdict(self)
+    def require(self, *names, ge=None, gt=None, lt=None):
+        "Range checks for `validate`, after the type checks: see `require`."
+        require(self, *names, ge=ge, gt=gt, lt=lt)
 
     @classmethod
     def from_dict(cls, d:dict, hints:dict|None=None):
@@ -77,6 +80,20 @@ class Config:
         names = {f.name for f in fields(cls)}
         if set(d) - names: raise unknown_names(cls.__name__, set(d) - names, names, hints)
         return cls(**d)
+
+# %% ../nbs/04_config.ipynb #db2e3665
+def require(obj, *names, ge=None, gt=None, lt=None):
+    "Each named dataclass field of `obj` (unless None where its annotation allows None) within the bounds, or one ValueError."
+    types = {f.name: str(f.type) for f in fields(obj)}
+    for n in names:
+        v = getattr(obj, n)
+        if v is None and 'None' in types.get(n, ''): continue
+        if _is_num(v) and (ge is None or v >= ge) and (gt is None or v > gt) and (lt is None or v < lt): continue
+        kind = 'an integer' if types.get(n, '').replace('None', '').strip(' |') == 'int' else 'a number'
+        want = (f'in [{ge}, {lt})' if ge is not None and lt is not None else
+                ' and '.join(f'{op} {b}' for op, b in (('>=', ge), ('>', gt), ('<', lt)) if b is not None))
+        want = want if want.startswith('in ') else f'{kind} {want}'
+        raise ValueError(f"{n} must be {'None or ' if 'None' in types.get(n, '') else ''}{want}, got {v!r}")
 
 # %% ../nbs/04_config.ipynb #1071f2e8
 def notebook_params(ns:dict,          # the notebook's globals()

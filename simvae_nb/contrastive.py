@@ -26,10 +26,6 @@ def no_autocast(t:Tensor):
     "Autocast off on `t`'s device: the block computes in the dtype of its (float32) inputs."
     with torch.autocast(t.device.type, enabled=False): yield
 
-def _check_head(hidden, out_dim, layers):
-    for n, v, lo in (('head_hidden', hidden, 1), ('head_out', out_dim, 1), ('head_layers', layers, 0)):
-        if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ValueError(f'{n} must be an integer >= {lo}, got {v!r}')
-
 def _check_temperature(t):
     if not isinstance(t, (int, float)) or isinstance(t, bool) or not t > 0: raise ValueError(f'temperature must be > 0, got {t!r}')
 
@@ -59,8 +55,7 @@ class SimCLRConfig(MethodConfig):
     head_layers: int = 2       # linear layers of the head (0: loss on the representation)
 
     def validate(self):
-        _check_temperature(self.temperature)
-        _check_head(self.head_hidden, self.head_out, self.head_layers)
+        self.require('temperature', gt=0); self.require('head_hidden', 'head_out', ge=1); self.require('head_layers', ge=0)
 
 class SimCLR(Method):
     "SimCLR: the encoder, an MLP head with batch norm, and NT-Xent over all J views of a batch."
@@ -107,13 +102,9 @@ class MoCoConfig(MethodConfig):
     head_hidden: int = 512     # width of the head's hidden layer (when head_layers >= 2)
     head_out: int = 128        # size of the embedding (when head_layers >= 1)
 
-    def validate(self):
-        _check_temperature(self.temperature)
-        if not isinstance(self.momentum, (int, float)) or isinstance(self.momentum, bool) or not 0 <= self.momentum < 1:
-            raise ValueError(f'momentum must be in [0, 1), got {self.momentum!r}')
-        if not isinstance(self.queue_size, int) or isinstance(self.queue_size, bool) or self.queue_size < 1:
-            raise ValueError(f'queue_size must be an integer >= 1, got {self.queue_size!r}')
-        _check_head(self.head_hidden, self.head_out, self.head_layers)
+    def validate(self):   # types: checked by the config base
+        self.require('temperature', gt=0); self.require('momentum', ge=0, lt=1); self.require('queue_size', 'head_hidden', 'head_out', ge=1)
+        self.require('head_layers', ge=0)
 
 # %% ../nbs/13_contrastive.ipynb #fd734a80
 def _world_size() -> int: return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1

@@ -19,7 +19,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
-from .config import Config, _is_int
+from .config import Config
 from .objectives import Method
 from .gmm import fit_gmm, regularised
 from .run import atomic_write, save_checkpoint, load_checkpoint, file_digest, cached
@@ -52,18 +52,11 @@ class EvalConfig(Config):
     threads: int | None = 1        # BLAS/OpenMP threads for the NumPy and scikit-learn stages; None: the libraries' default
     seed: int = 0                  # probes' initialisation and order, GMM, augmentation of the style views
 
-    def validate(self):
-        def bad(k, want): raise ValueError(f'{k} must be {want}, got {getattr(self, k)!r}')
-        for k in ('probe_epochs', 'probe_batch', 'knn_max_k', 'gmm_inits', 'gmm_max_iter', 'style_train', 'style_test', 'batch_size', 'post_head_epochs', 'post_head_hidden'):
-            if not (_is_int(getattr(self, k)) and getattr(self, k) >= 1): bad(k, 'an integer >= 1')
-        for k in ('max_train', 'max_test', 'mlp_hidden', 'threads'):
-            v = getattr(self, k)
-            if v is not None and not (_is_int(v) and v >= 1): bad(k, 'None or an integer >= 1')
-        if not (isinstance(self.probe_lr, (int, float)) and not isinstance(self.probe_lr, bool) and self.probe_lr > 0): bad('probe_lr', 'a number > 0')
-        if not (_is_int(self.seed) and self.seed >= 0): bad('seed', 'an integer >= 0')
-        if self.gmm_backend not in ('torch', 'sklearn'): bad('gmm_backend', "'torch' or 'sklearn'")
-        for k in ('standardize', 'post_head'):
-            if not isinstance(getattr(self, k), bool): bad(k, 'True or False')
+    def validate(self):   # types: checked by the config base
+        self.require('probe_epochs', 'probe_batch', 'knn_max_k', 'gmm_inits', 'gmm_max_iter', 'style_train', 'style_test', 'batch_size',
+                     'post_head_epochs', 'post_head_hidden', 'max_train', 'max_test', 'mlp_hidden', 'threads', ge=1)
+        self.require('probe_lr', gt=0); self.require('seed', ge=0)
+        if self.gmm_backend not in ('torch', 'sklearn'): raise ValueError(f"gmm_backend must be 'torch' or 'sklearn', got {self.gmm_backend!r}")
 
     @classmethod
     def quick(cls, **kw) -> EvalConfig:

@@ -73,15 +73,10 @@ class VicREGConfig(MethodConfig):
     expander_out: int = 512          # size of the embedding the loss sees
     expander_layers: int = 3         # linear layers of the expander (>= 1)
 
-    def validate(self):
-        def number(v): return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-        for n in ('invariance_weight', 'variance_weight', 'covariance_weight'):
-            if not number(getattr(self, n)) or getattr(self, n) < 0: raise ValueError(f'{n} must be a number >= 0, got {getattr(self, n)!r}')
-        for n in ('gamma', 'eps'):
-            if not number(getattr(self, n)) or not getattr(self, n) > 0: raise ValueError(f'{n} must be > 0, got {getattr(self, n)!r}')
-        for n in ('expander_hidden', 'expander_out', 'expander_layers'):
-            v = getattr(self, n)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ValueError(f'{n} must be an integer >= 1, got {v!r}')
+    def validate(self):   # types: checked by the config base
+        self.require('invariance_weight', 'variance_weight', 'covariance_weight', ge=0)
+        self.require('gamma', 'eps', gt=0)
+        self.require('expander_hidden', 'expander_out', 'expander_layers', ge=1)
 
 class VicREG(Method):
     "VicREG: the encoder, an expander (MLP with batch norm), and the VicREG loss on views 0 and 1."
