@@ -404,6 +404,18 @@ ABLATIONS = {   # sweep group: (the setting it varies, a column of sweep_table),
 }
 ABLATION_PROBES = {'knn_val': 'kNN (k on validation)', 'linear': 'linear probe', 'mlp': 'MLP probe', 'gmm': 'GMM'}
 
+def _budget_note(g, x) -> str:
+    "': 10k training images; epochs at J = 2: 10, 4: 5' — the training budget of an ablation's runs, in a figure title."
+    if not {'epochs', 'train_size'} <= set(g.columns): return ''
+    r = g.drop_duplicates('run') if 'run' in g else g
+    ts = sorted({int(t) for t in r.train_size.dropna()})
+    note = [f"first {'/'.join(f'{t // 1000}k' for t in ts)} training images"] if ts else []
+    if r.groupby('method')['epochs'].nunique().max() <= 1:          # one budget per method
+        per = r.groupby('method')['epochs'].first()
+        note.append(f'{per.iloc[0]} epochs' if len(per) == 1 else 'epochs: ' + ', '.join(f'{PAPER_METHODS.get(m, m)} {e}' for m, e in per.items()))
+    else: note.append(f"epochs at {dict(n_views='J', likelihood_var='σ²_x', crop_min='crop scale').get(x, x)} = " + ', '.join(f'{k:g}: {e}' for k, e in r.groupby(x)['epochs'].first().items()))
+    return ': ' + '; '.join(note)
+
 def ablation_figure(table:pd.DataFrame,            # sweep_table's rows: the ablation group's runs, and the main runs
                     group:str,                     # a key of ABLATIONS
                     dataset:str='fashion_mnist'):
@@ -431,8 +443,7 @@ def ablation_figure(table:pd.DataFrame,            # sweep_table's rows: the abl
     if len(main[main.method.isin(methods)]):
         handles.append(Line2D([], [], c='0.5', marker='*', ms=10, mec='k', mew=0.5, ls='none', label='main run (main budget)'))
     fig.legend(handles=handles, loc='upper center', bbox_to_anchor=(0.5, 0.0), ncol=len(handles), fontsize=8, frameon=False)
-    budget = '; '.join(sorted(set(g.budget))) if 'budget' in g else ''
-    fig.suptitle(f"{paper_fig} on {PAPER_DATASETS.get(dataset, dataset)}" + (f' ({budget})' if budget else ''), fontsize=9)
+    fig.suptitle(f"{paper_fig} on {PAPER_DATASETS.get(dataset, dataset)}" + _budget_note(g, x), fontsize=9)
     fig.tight_layout()
     return fig
 
