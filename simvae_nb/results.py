@@ -437,7 +437,10 @@ def ablation_figure(table:pd.DataFrame,            # sweep_table's rows: the abl
             mm = main[(main.method == m) & (main.probe == p)]
             if len(mm): ax.plot(mm[x].iloc[0], mm['value'].mean(), marker='*', ms=12, c=f'C{i}', mec='k', mew=0.5, ls='none')
         ax.set_title(plabel, fontsize=9); ax.set_xlabel(xlabel, fontsize=8); ax.tick_params(labelsize=7)
-        if group == 'likelihood_var': ax.set_xscale('log')
+        if group == 'likelihood_var':
+            ax.set_xscale('log')
+            from simvae_nb.sweep import ALG1_VAR                    # lazily: sweep imports this module's users
+            if (g[x] == ALG1_VAR).any(): ax.annotate('Algorithm 1\nas printed', (ALG1_VAR, 0.03), xycoords=('data', 'axes fraction'), fontsize=7, ha='right')
     axes[0].set_ylabel('test accuracy (%)', fontsize=8)
     handles = [Line2D([], [], c=f'C{i}', marker='o', ms=4, label=PAPER_METHODS.get(m, m)) for i, m in enumerate(methods)]
     if len(main[main.method.isin(methods)]):
