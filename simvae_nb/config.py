@@ -88,7 +88,7 @@ def require(obj, *names, ge=None, gt=None, lt=None):
     for n in names:
         v = getattr(obj, n)
         if v is None and 'None' in types.get(n, ''): continue
-        if _is_num(v) and (ge is None or v >= ge) and (gt is None or v > gt) and (lt is None or v < lt): continue
+        if _is_num(v) and (_is_int(v) or np.isfinite(v)) and (ge is None or v >= ge) and (gt is None or v > gt) and (lt is None or v < lt): continue
         kind = 'an integer' if types.get(n, '').replace('None', '').strip(' |') == 'int' else 'a number'
         want = (f'in [{ge}, {lt})' if ge is not None and lt is not None else
                 ' and '.join(f'{op} {b}' for op, b in (('>=', ge), ('>', gt), ('<', lt)) if b is not None))
