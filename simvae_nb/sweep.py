@@ -62,10 +62,10 @@ def execute_run(spec:RunSpec, root, nbs_dir=None, kernel:str='python3') -> str:
     if run_state(spec, root) == 'done': return 'done'
     rd.mkdir(parents=True, exist_ok=True)
     for name in ('train.ipynb', 'evaluate.ipynb'): _keep_previous(rd / name)
-    (rd / SPEC).write_text(json.dumps(asdict(spec), indent=1))   # first: a run still training is known by its group
     kw = dict(cwd=str(nbs), progress_bar=False, kernel_name=kernel)
     pm.execute_notebook(str(nbs / 'train.ipynb'), str(rd / 'train.ipynb'), parameters={**spec.train, 'out_dir': str(rd.resolve())}, **kw)
     pm.execute_notebook(str(nbs / 'evaluate.ipynb'), str(rd / 'evaluate.ipynb'), parameters={'run_dir': str(rd.resolve()), **spec.evaluate}, **kw)
+    (rd / SPEC).write_text(json.dumps(asdict(spec), indent=1))   # last: the sweep's sign that the run finished
     return run_state(spec, root)
 
 # %% ../nbs/50_sweep.ipynb #fe8c2801
