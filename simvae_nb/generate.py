@@ -41,13 +41,8 @@ class DecoderConfig(Config):
     seed: int = 0                  # the split, the batch order and the decoder's initialisation
 
     def validate(self):                # types are checked from the annotations by the config base
-        def bad(k, want): raise ValueError(f'DecoderConfig.{k} must be {want}, got {getattr(self, k)!r}')
-        if not self.lr > 0: bad('lr', '> 0')
-        for k in ('batch_size', 'max_epochs', 'patience'):
-            if not getattr(self, k) >= 1: bad(k, 'an integer >= 1')
-        if not self.min_delta >= 0: bad('min_delta', '>= 0')
-        if not 0 < self.val_frac < 1: bad('val_frac', 'in (0, 1)')
-        if self.train_size is not None and not self.train_size >= 2: bad('train_size', 'None or an integer >= 2')
+        self.require('lr', gt=0); self.require('batch_size', 'max_epochs', 'patience', ge=1); self.require('min_delta', ge=0)
+        self.require('val_frac', gt=0, lt=1); self.require('train_size', ge=2)
 
 # %% ../nbs/40_generate.ipynb #4e8d691a
 @dataclass
