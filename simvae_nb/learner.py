@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_learner.ipynb #7145131c
 from __future__ import annotations
-import hashlib, json, math, os, random, sys, time
+import atexit, hashlib, json, math, os, random, sys, time
 from collections import defaultdict
 from contextlib import nullcontext, ExitStack
 from pathlib import Path
@@ -330,6 +330,11 @@ class Learner:
         except CancelBatchException: self.callback('after_cancel_batch')
 
 # %% ../nbs/20_learner.ipynb #b9598dc0
+def _destroy_group():
+    """Destroy the process group `make_learner` made, at exit while Python is still whole: gloo's threads outliving it
+    abort the process ('terminate called without an active exception') after the run has finished."""
+    if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
+
 def make_learner(cfg:TrainConfig, cbs:list|None=None) -> Learner:
     """Everything `cfg` asks for, built and wired: the process group under `torchrun`, the device, the data on it
     (the validation split held out), the method, Adam, the batch source and the standard callbacks. Takes the run
@@ -339,6 +344,7 @@ def make_learner(cfg:TrainConfig, cbs:list|None=None) -> Learner:
     if distributed:
         if not dist.is_initialized():
             dist.init_process_group('nccl' if torch.cuda.is_available() and cfg.device in ('auto', 'cuda') else 'gloo')
+            atexit.register(_destroy_group)   # a group left to the interpreter's teardown can abort the exit
         rank, world = dist.get_rank(), dist.get_world_size()
     device = resolve_device(cfg.device, int(os.environ.get('LOCAL_RANK', '0')))
     precision = resolve_precision(cfg.precision, device, METHODS[cfg.method].bf16_safe)

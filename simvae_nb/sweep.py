@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .config import json_param
 from .methods import METHODS
-from .run import CHECKPOINT, CONFIG, EVAL, SPEC, load_checkpoint, read_json
+from .run import CHECKPOINT, CONFIG, EVAL, SPEC, atomic_write, load_checkpoint, read_json
 
 # %% auto #0
 __all__ = ['PAPER_DATASETS', 'PAPER_SEEDS', 'TINY_EVAL', 'CPU_BUDGETS', 'ABLATION_BUDGET', 'ABLATION_EVAL', 'ABLATION_EPOCHS',
@@ -61,11 +61,11 @@ def execute_run(spec:RunSpec, root, nbs_dir=None, kernel:str='python3') -> str:
     nbs, rd = Path(nbs_dir or default_nbs()), Path(root) / spec.name
     if run_state(spec, root) == 'done': return 'done'
     rd.mkdir(parents=True, exist_ok=True)
+    atomic_write(rd / SPEC, json.dumps(asdict(spec), indent=1).encode())   # first: a partial run's curve is already grouped in the report
     for name in ('train.ipynb', 'evaluate.ipynb'): _keep_previous(rd / name)
     kw = dict(cwd=str(nbs), progress_bar=False, kernel_name=kernel)
     pm.execute_notebook(str(nbs / 'train.ipynb'), str(rd / 'train.ipynb'), parameters={**spec.train, 'out_dir': str(rd.resolve())}, **kw)
     pm.execute_notebook(str(nbs / 'evaluate.ipynb'), str(rd / 'evaluate.ipynb'), parameters={'run_dir': str(rd.resolve()), **spec.evaluate}, **kw)
-    (rd / SPEC).write_text(json.dumps(asdict(spec), indent=1))   # last: the sweep's sign that the run finished
     return run_state(spec, root)
 
 # %% ../nbs/50_sweep.ipynb #fe8c2801

@@ -27,7 +27,7 @@ def test_killed_sweep_restarts_without_rerunning_finished_runs_then_figures(tmp_
     p = subprocess.Popen([SWEEP, '--profile', 'tiny', '--root', str(root)], env=env, start_new_session=True,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t0 = time.time()
-    while not (first / 'spec.json').exists():            # written once the run is trained and evaluated
+    while run_state(specs[0], root) != 'done':            # trained and evaluated
         assert p.poll() is None, 'the sweep ended before it could be killed'
         assert time.time() - t0 < 600
         time.sleep(0.2)
