@@ -148,7 +148,7 @@ class OnlineEvalCB(Callback):
         m.update(views_seen=prev.get('views_seen', 0) + learn.n_batches * learn.batches.views_per_step,
                  train_seconds=round(prev.get('train_seconds', 0) + m['seconds'], 3))
         if not learn.main_process or not (learn.epoch % self.every == 0 or learn.epoch == learn.epochs): return
-        from simvae_nb.evaluate import knn_accuracy           # the evaluation's own kNN (a layer above: imported here only)
+        from simvae_nb.content import knn_accuracy           # the evaluation's own kNN (a layer above: imported here only)
         t0 = time.perf_counter()
         images = learn.batches.images
         ref = torch.linspace(0, len(images) - 1, min(self.max_ref, len(images))).long()   # spread over the set

@@ -12,7 +12,7 @@ from torch import Tensor
 from .objectives import Method
 from .augment import Recipe, make_views
 from .data import CELEBA_ATTRS, HAIR_COLOURS, SHAPE_FACTORS
-from .evaluate import EvalConfig, fit_probes
+from .content import EvalConfig, fit_probes
 
 # %% auto #0
 __all__ = ['AUG_CONTINUOUS', 'probe_targets', 'augmented_features', 'augmentation_style', 'factor_targets', 'shapes_style',

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import torch
 
-from simvae_nb.evaluate import EvalConfig, limit_threads
+from simvae_nb.evaluate import EvalConfig, evaluate_run, limit_threads
 from simvae_nb.learner import TrainConfig, train
-from simvae_nb.results import evaluate_run
 
 
 def main(run_dir=None, threads=None):

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from sklearn.mixture import GaussianMixture
 
-from simvae_nb.evaluate import limit_threads
+from simvae_nb.content import limit_threads
 from simvae_nb.gmm import fit_gmm
 
 

@@ -12,8 +12,7 @@ import argparse, json, time
 from pathlib import Path
 
 from simvae_nb.learner import TrainConfig, train, load_checkpoint
-from simvae_nb.evaluate import EvalConfig
-from simvae_nb.results import evaluate_run
+from simvae_nb.evaluate import EvalConfig, evaluate_run
 
 N_TRAIN = 60000
 # name: (method, TrainConfig overrides) -- the paper's J=10, prior_var 0.15, likelihood_var 0.02 throughout

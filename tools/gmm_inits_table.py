@@ -13,7 +13,7 @@ from pathlib import Path
 
 from simvae_nb.run import load_checkpoint
 
-from simvae_nb.evaluate import EvalConfig, gmm_scores, limit_threads
+from simvae_nb.content import EvalConfig, gmm_scores, limit_threads
 from simvae_nb.results import PAPER_METHODS, paper_numbers
 
 
