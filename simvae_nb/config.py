@@ -69,9 +69,9 @@ class Config:
     def __post_init__(self):
         self.prepare(); check_fields(self); self.validate()
     def to_dict(self) -> dict: return asdict(self)
-    def require(self, *names, ge=None, gt=None, lt=None):
+    def require(self, *names, ge=None, gt=None, lt=None, none:bool|None=None):
         "Range checks for `validate`, after the type checks: see `require`."
-        require(self, *names, ge=ge, gt=gt, lt=lt)
+        require(self, *names, ge=ge, gt=gt, lt=lt, none=none)
 
     @classmethod
     def from_dict(cls, d:dict, hints:dict|None=None):
@@ -82,18 +82,19 @@ class Config:
         return cls(**d)
 
 # %% ../nbs/04_config.ipynb #db2e3665
-def require(obj, *names, ge=None, gt=None, lt=None):
-    "Each named dataclass field of `obj` (unless None where its annotation allows None) within the bounds, or one ValueError."
+def require(obj, *names, ge=None, gt=None, lt=None,
+            none:bool|None=None):  # None passes: None (where the annotation allows it), False (never: a default `validate` filled in)
+    "Each named dataclass field of `obj` (None where allowed) within the bounds, or one ValueError."
     types = {f.name: str(f.type) for f in fields(obj)}
     for n in names:
-        v = getattr(obj, n)
-        if v is None and 'None' in types.get(n, ''): continue
+        v, t = getattr(obj, n), types.get(n, '')
+        may_be_none = 'None' in t if none is None else none
+        if v is None and may_be_none: continue
         if _is_num(v) and (_is_int(v) or np.isfinite(v)) and (ge is None or v >= ge) and (gt is None or v > gt) and (lt is None or v < lt): continue
-        kind = 'an integer' if types.get(n, '').replace('None', '').strip(' |') == 'int' else 'a number'
-        want = (f'in [{ge}, {lt})' if ge is not None and lt is not None else
-                ' and '.join(f'{op} {b}' for op, b in (('>=', ge), ('>', gt), ('<', lt)) if b is not None))
-        want = want if want.startswith('in ') else f'{kind} {want}'
-        raise ValueError(f"{n} must be {'None or ' if 'None' in types.get(n, '') else ''}{want}, got {v!r}")
+        kind = 'an integer' if t.replace('None', '').strip(' |') == 'int' else 'a number'
+        if ge is not None and lt is not None: want = f'an integer in [{ge}, {lt})' if kind == 'an integer' else f'in [{ge}, {lt})'
+        else: want = f"{kind} {' and '.join(f'{op} {b}' for op, b in (('>=', ge), ('>', gt), ('<', lt)) if b is not None)}"
+        raise ValueError(f"{n} must be {'None or ' if may_be_none else ''}{want}, got {v!r}")
 
 # %% ../nbs/04_config.ipynb #1071f2e8
 def notebook_params(ns:dict,          # the notebook's globals()

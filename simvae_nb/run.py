@@ -124,7 +124,6 @@ class TrainConfig(Config):
         if isinstance(self.data_root, Path): self.data_root = str(self.data_root)
 
     def validate(self):
-        def bad(name, want): raise ValueError(f'{name} must be {want}, got {getattr(self, name)!r}')
         if self.dataset not in DATASETS: raise ValueError(f'unknown dataset {self.dataset!r}; choose one of {", ".join(DATASETS)}')
         if self.method not in METHODS: raise ValueError(f'unknown method {self.method!r}; choose one of {", ".join(METHODS)}')
         cls, d = METHODS[self.method], method_defaults(self.method, self.dataset)
@@ -134,28 +133,26 @@ class TrainConfig(Config):
         if self.arch is None: self.arch = DEFAULT_ARCH[self.dataset]
         if self.arch not in ARCHS: raise ValueError(f'unknown arch {self.arch!r}; choose one of {", ".join(ARCHS)}')
         if self.latent_dim is None: self.latent_dim = DEFAULT_LATENT[self.arch]
-        for k in ('seed', 'epochs'):
-            if not getattr(self, k) >= 0: bad(k, 'an integer >= 0')
-        if self.threads is not None and not self.threads >= 1: bad('threads', 'None or an integer >= 1')
-        for k in ('batch_size', 'latent_dim', 'checkpoint_every', 'n_views'):
-            if not getattr(self, k) >= 1: bad(k, 'an integer >= 1')
+        self.require('seed', 'epochs', ge=0, none=False)                  # none=False: the defaults are filled in above
+        self.require('threads', ge=1)
+        self.require('batch_size', 'latent_dim', 'checkpoint_every', 'n_views', ge=1, none=False)
         if self.n_views < cls.min_views:
             raise ValueError(f'{self.method} needs n_views >= {cls.min_views} (its loss compares the views of an image), got {self.n_views}')
-        if not (self.lr > 0 or (not cls.trainable and self.lr >= 0)): bad('lr', 'a number > 0')
-        if self.batch_unit not in ('images', 'views'): bad('batch_unit', "'images' or 'views'")
-        if self.precision not in PRECISIONS: bad('precision', ' or '.join(map(repr, PRECISIONS)))
+        self.require('lr', **(dict(gt=0) if cls.trainable else dict(ge=0)), none=False)   # an untrained encoder may have lr 0
+        if self.batch_unit not in ('images', 'views'): raise ValueError(f"batch_unit must be 'images' or 'views', got {self.batch_unit!r}")
+        if self.precision not in PRECISIONS: raise ValueError(f"precision must be {' or '.join(map(repr, PRECISIONS))}, got {self.precision!r}")
         if self.images_per_step < 1: raise ValueError(f'batch_size={self.batch_size} views holds no whole image of {self.n_views} views')
-        if self.train_size is not None and not self.train_size >= 1: bad('train_size', 'None or an integer >= 1')
-        if not self.eval_every >= 0: bad('eval_every', 'an integer >= 0 (0: off)')
+        self.require('train_size', ge=1)
+        self.require('eval_every', ge=0)
         n = self.train_size or DATASETS[self.dataset].splits['train']
         if self.val_size is None: self.val_size = n // 6 if self.eval_every else 0
-        if not 0 <= self.val_size < n: bad('val_size', f'None or an integer in [0, {n}) (the training images held out)')
+        self.require('val_size', ge=0, lt=n)                             # n: the training images (after train_size)
         if self.eval_every and not self.val_size: raise ValueError('eval_every > 0 needs a validation split: val_size must be >= 1 (or None)')
         self.hparams = cls.Config.from_dict(self.hparams).to_dict()      # validates, fills in the defaults
         self.augment = asdict(Recipe.from_dict({**asdict(RECIPES[self.dataset]), **self.augment}))
         if self.device != 'auto': resolve_device(self.device)
         check_data_root(self.data_root, self.dataset)
-        if not self.out_dir: bad('out_dir', 'a folder path')
+        if not self.out_dir: raise ValueError(f'out_dir must be a folder path, got {self.out_dir!r}')
         if Path(self.out_dir).exists() and not Path(self.out_dir).is_dir(): raise ValueError(f'out_dir {self.out_dir} is a file, not a folder')
         if not _writable(Path(self.out_dir)): raise ValueError(f'out_dir {self.out_dir} is not writable')
 

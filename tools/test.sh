@@ -17,5 +17,5 @@ OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE nbdev_test --n_workers "${NBDEV_WORKER
 echo "== 2/3 docs build"
 python tools/build_docs.py
 echo "== 3/3 pytest"
-pytest -q -ra tests "$@"
+pytest -q -ra --durations=10 tests "$@"
 echo "== all tests passed in $((SECONDS - t0)) s"
