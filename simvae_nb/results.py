@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .methods import METHODS
+from .vaes import ALG1_VAR
 from .run import CONFIG, METRICS, SPEC, read_metrics, read_json
 
 # %% auto #0
@@ -345,7 +346,6 @@ def ablation_figure(table:pd.DataFrame,            # sweep_table's rows: the abl
         ax.set_title(plabel, fontsize=9); ax.set_xlabel(xlabel, fontsize=8); ax.tick_params(labelsize=7)
         if group == 'likelihood_var':
             ax.set_xscale('log')
-            from simvae_nb.sweep import ALG1_VAR                    # the sweep module sits above this one: imported only here
             if (g[x] == ALG1_VAR).any(): ax.annotate('Algorithm 1\nas printed', (ALG1_VAR, 0.03), xycoords=('data', 'axes fraction'), fontsize=7, ha='right')
     axes[0].set_ylabel('test accuracy (%)', fontsize=8)
     handles = [Line2D([], [], c=f'C{i}', marker='o', ms=4, label=PAPER_METHODS.get(m, m)) for i, m in enumerate(methods)]

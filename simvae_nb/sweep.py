@@ -10,13 +10,14 @@ from pathlib import Path
 
 from .config import json_param
 from .methods import METHODS
+from .vaes import ALG1_VAR
 from .run import CHECKPOINT, CONFIG, EVAL, SPEC, atomic_write, load_checkpoint, read_json
 
 # %% auto #0
 __all__ = ['PAPER_DATASETS', 'PAPER_SEEDS', 'TINY_EVAL', 'CPU_BUDGETS', 'ABLATION_BUDGET', 'ABLATION_EVAL', 'ABLATION_EPOCHS',
-           'ALG1_VAR', 'LONG_BUDGET', 'LONG_VIEWS', 'PROFILES', 'RunSpec', 'run_state', 'default_nbs', 'execute_run',
-           'run_local', 'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile', 'cpu_ablations', 'cpu_long',
-           'sweep', 'sweep_table', 'sweep_cli']
+           'LONG_BUDGET', 'LONG_VIEWS', 'PROFILES', 'RunSpec', 'run_state', 'default_nbs', 'execute_run', 'run_local',
+           'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile', 'cpu_ablations', 'cpu_long', 'sweep',
+           'sweep_table', 'sweep_cli']
 
 # %% ../nbs/50_sweep.ipynb #910de4e9
 @dataclass(frozen=True)
@@ -161,7 +162,6 @@ def tiny_profile(seed:int=0) -> list:
 ABLATION_BUDGET = dict(train_size=10000, views=200000)   # per run: 10,000 images, 200k views through the encoder
 ABLATION_EVAL = dict(gmm_inits=20)   # the authors' code's GMM initialisations (A.7.5: 200), so that the 34 evaluations fit the budget
 ABLATION_EPOCHS = 4      # Fig. 8 at equal epochs (the paper's design): every J trains 4 epochs x 10,000 images, 128 images per step
-ALG1_VAR = 28 * 28 / 2   # σ²_x equivalent to Algorithm 1's pixel-averaged squared error on a 28 x 28 image: 1/(2σ²) = 1/784
 
 def cpu_ablations(seed:int=0) -> list:
     """Figures 7-9 on FashionMNIST at a CPU budget: each run sees 10,000 training images for as many whole epochs as

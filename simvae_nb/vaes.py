@@ -15,7 +15,7 @@ from .objectives import (Method, MethodConfig, gaussian_nll, bernoulli_nll, kl_s
 from .prior import log_p_z_given_y
 
 # %% auto #0
-__all__ = ['VAEConfig', 'VAE', 'BetaVAEConfig', 'BetaVAE', 'CRVAEConfig', 'CRVAE', 'SimVAEConfig', 'SimVAE']
+__all__ = ['ALG1_VAR', 'VAEConfig', 'VAE', 'BetaVAEConfig', 'BetaVAE', 'CRVAEConfig', 'CRVAE', 'SimVAEConfig', 'SimVAE']
 
 # %% ../nbs/12_vaes.ipynb #92917289
 @dataclass
@@ -107,6 +107,9 @@ class CRVAE(VAE):
         rec = t['rec'].flatten()
         loss = (rec + self.hp.beta * kl).mean() + self.hp.cr_lambda * cons.mean()
         return dict(loss=loss, rec=rec.mean(), kl=kl.mean(), consistency=cons.mean())
+
+# %% ../nbs/12_vaes.ipynb #e3700570
+ALG1_VAR = 28 * 28 / 2   # σ²_x equivalent to Algorithm 1's pixel-averaged squared error on a 28 x 28 image: 1/(2σ²) = 1/784
 
 # %% ../nbs/12_vaes.ipynb #a88f6439
 @dataclass
