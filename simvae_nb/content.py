@@ -22,10 +22,12 @@ from .objectives import Method
 from .gmm import fit_gmm, regularised
 
 # %% auto #0
-__all__ = ['EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'ProbeStack', 'Adam', 'fit_probes', 'knn_accuracy',
-           'knn_val_k', 'cluster_accuracy', 'gmm_scores', 'content_scores']
+__all__ = ['QUICK_EVAL', 'EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'ProbeStack', 'Adam', 'fit_probes',
+           'knn_accuracy', 'knn_val_k', 'cluster_accuracy', 'gmm_scores', 'content_scores']
 
 # %% ../nbs/30_content.ipynb #e2b48cc4
+QUICK_EVAL = dict(probe_epochs=5, gmm_inits=1, max_train=2000, max_test=1000, style_train=1000, style_test=500)   # EvalConfig.quick's settings
+
 @dataclass
 class EvalConfig(Config):
     "The evaluation protocol (A.7.5) and our choices where it is silent; validated at construction (types by the [config base](config.html))."
@@ -58,7 +60,7 @@ class EvalConfig(Config):
     @classmethod
     def quick(cls, **kw) -> EvalConfig:
         "A smoke test of the whole pipeline in seconds (NOT the paper's protocol): 5 probe epochs, 1 GMM initialisation, small sets."
-        return cls(**{**dict(probe_epochs=5, gmm_inits=1, max_train=2000, max_test=1000, style_train=1000, style_test=500), **kw})
+        return cls(**{**QUICK_EVAL, **kw})
 
     def for_post_head(self, width:int) -> EvalConfig:
         "The protocol for the features after a projection head (`width` of them): the probes' smaller budget, see the page."

@@ -11,6 +11,7 @@ from pathlib import Path
 from .config import json_param
 from .methods import METHODS
 from .vaes import ALG1_VAR
+from .content import QUICK_EVAL
 from .run import CHECKPOINT, CONFIG, EVAL, SPEC, atomic_write, load_checkpoint, read_json
 
 # %% auto #0
@@ -105,7 +106,7 @@ def run_submitit(specs:list, root, folder=None, cluster:str|None=None, nbs_dir=N
 # %% ../nbs/50_sweep.ipynb #2d625849
 PAPER_DATASETS = ['mnist', 'fashion_mnist', 'cifar10', 'celeba']
 PAPER_SEEDS = (0, 1, 2)
-TINY_EVAL = dict(probe_epochs=5, gmm_inits=1, max_train=2000, max_test=1000, style_train=1000, style_test=500)
+TINY_EVAL = dict(QUICK_EVAL)   # the tiny profile's evaluation: EvalConfig.quick's settings, as papermill parameters
 
 def paper_profile(seeds=PAPER_SEEDS, datasets=PAPER_DATASETS, methods=None, ablations:bool=True) -> list:
     "The paper's runs: every dataset x method x seed at the paper's settings, and the ablations of Figures 7-9."
