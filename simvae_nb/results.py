@@ -252,7 +252,9 @@ def mean_curves(curves:pd.DataFrame) -> pd.DataFrame:
 
 def crossing(curves:pd.DataFrame, a:str='simvae', b:str='vae', dataset:str='fashion_mnist') -> dict:
     """Where `a`'s mean validation kNN first reaches `b`'s, on the views both curves cover (b's curve interpolated at
-    a's points): `views` (None if it never does), `covered` (the last view count compared), and both curves' values there."""
+    a's points): `views` (None if it never does), `covered` (the last view count compared), both curves' values there;
+    and whether it stays there: `ahead`/`compared` (points from `views` on where a >= b, of all), `stays_ahead_from`
+    (the first view count after which a >= b at every compared point; None if a is behind at the end)."""
     mc = mean_curves(curves.query('dataset == @dataset'))
     ca, cb = (mc[mc.method == m].sort_values('views_seen') for m in (a, b))
     if ca.empty or cb.empty: raise ValueError(f'no online kNN curve for {a if ca.empty else b} on {dataset}')
@@ -262,15 +264,24 @@ def crossing(curves:pd.DataFrame, a:str='simvae', b:str='vae', dataset:str='fash
     vb = np.interp(ca.views_seen, cb.views_seen, cb['mean'])
     ahead = np.flatnonzero(ca['mean'].to_numpy() >= vb)
     i = int(ahead[0]) if len(ahead) else None
+    ge = ca['mean'].to_numpy() >= vb
+    behind = np.flatnonzero(~ge)
+    j = (int(behind[-1]) + 1 if len(behind) else 0) if ge[-1] else None     # a >= b at every point from j on
     return dict(a=a, b=b, views=None if i is None else int(ca.views_seen.iloc[i]), covered=int(ca.views_seen.iloc[-1]),
-                a_acc=float(ca['mean'].iloc[-1]), b_acc=float(vb[-1]), ahead_at_end=bool(ca['mean'].iloc[-1] >= vb[-1]))
+                a_acc=float(ca['mean'].iloc[-1]), b_acc=float(vb[-1]), ahead_at_end=bool(ge[-1]),
+                ahead=0 if i is None else int(ge[i:].sum()), compared=0 if i is None else len(ge) - i,
+                stays_ahead_from=None if j is None else int(ca.views_seen.iloc[j]))
 
 def crossing_text(c:dict) -> str:
     "`crossing`'s answer in words."
     A, B, M = PAPER_METHODS.get(c['a'], c['a']), PAPER_METHODS.get(c['b'], c['b']), lambda v: f'{v / 1e6:.1f}M'
-    end = f"at {M(c['covered'])} views {A} {c['a_acc']:.1f} vs {B} {c['b_acc']:.1f}"
+    end = f"at {M(c['covered'])} views {A} {c['a_acc']:.2f} vs {B} {c['b_acc']:.2f}"
     if c['views'] is None: return f"{A}'s validation kNN does not reach {B}'s within the {M(c['covered'])} views both curves cover ({end})."
-    return f"{A}'s validation kNN first reaches {B}'s at {M(c['views'])} views ({end})."
+    first = f"{A}'s validation kNN first reaches {B}'s at {M(c['views'])} views"
+    if c['stays_ahead_from'] == c['views']: return f"{first} and stays at or above it ({end})."
+    then = (f"ahead for good from {M(c['stays_ahead_from'])}" if c['stays_ahead_from'] is not None else 'behind at the end')
+    return (f"{first}, but does not stay ahead: at or above it at {c['ahead']} of the {c['compared']} points compared from "
+            f"there, {then} ({end}).")
 
 def curve_table(curves:pd.DataFrame) -> pd.DataFrame:
     "One row per run: views and training hours so far (of its budget), the last and best validation kNN, and the online evaluation's cost."
