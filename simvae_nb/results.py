@@ -262,10 +262,9 @@ def crossing(curves:pd.DataFrame, a:str='simvae', b:str='vae', dataset:str='fash
     ca = ca[(ca.views_seen >= lo) & (ca.views_seen <= hi)]
     if ca.empty: raise ValueError(f'the curves of {a} and {b} cover no common views')
     vb = np.interp(ca.views_seen, cb.views_seen, cb['mean'])
-    ahead = np.flatnonzero(ca['mean'].to_numpy() >= vb)
-    i = int(ahead[0]) if len(ahead) else None
-    ge = ca['mean'].to_numpy() >= vb
-    behind = np.flatnonzero(~ge)
+    ge = ca['mean'].to_numpy() >= vb                                        # a at or above b, point by point
+    at_or_above, behind = np.flatnonzero(ge), np.flatnonzero(~ge)
+    i = int(at_or_above[0]) if len(at_or_above) else None                  # where a first reaches b
     j = (int(behind[-1]) + 1 if len(behind) else 0) if ge[-1] else None     # a >= b at every point from j on
     return dict(a=a, b=b, views=None if i is None else int(ca.views_seen.iloc[i]), covered=int(ca.views_seen.iloc[-1]),
                 a_acc=float(ca['mean'].iloc[-1]), b_acc=float(vb[-1]), ahead_at_end=bool(ge[-1]),
