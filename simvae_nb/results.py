@@ -18,8 +18,9 @@ from .run import CONFIG, METRICS, SPEC, read_metrics, read_json
 # %% auto #0
 __all__ = ['RESULT_COLUMNS', 'PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'CURVE_COLUMNS', 'ABLATIONS', 'ABLATION_PROBES',
            'eval_rows', 'collect_results', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table',
-           'paper_vs_ours', 'content_vs_style', 'findings', 'online_curves', 'mean_curves', 'crossing', 'crossing_text',
-           'curve_table', 'accuracy_over_views', 'ablation_figure', 'style_table', 'figure5', 'figure6']
+           'paper_vs_ours', 'content_vs_style', 'findings', 'run_setting', 'online_curves', 'mean_curves', 'crossing',
+           'crossing_text', 'curve_table', 'accuracy_over_views', 'search_choice', 'ablation_figure', 'style_table',
+           'figure5', 'figure6']
 
 # %% ../nbs/33_results.ipynb #2eb91423
 RESULT_COLUMNS = ['run', 'dataset', 'method', 'seed', 'layer', 'group', 'task', 'probe', 'metric', 'value']
@@ -227,8 +228,13 @@ def findings(summary:pd.DataFrame, dataset:str='fashion_mnist', budget:str='',
     return '\n\n'.join(lines)
 
 # %% ../nbs/33_results.ipynb #17a50f29
-CURVE_COLUMNS = ['run', 'dataset', 'method', 'seed', 'sweep_group', 'budget', 'epoch', 'epochs', 'views_seen', 'train_seconds',
-                 'val_knn_acc', 'eval_seconds', 'seconds']
+CURVE_COLUMNS = ['run', 'dataset', 'method', 'setting', 'seed', 'sweep_group', 'budget', 'epoch', 'epochs', 'views_seen',
+                 'train_seconds', 'val_knn_acc', 'eval_seconds', 'seconds']
+
+def run_setting(spec:dict, method:str) -> str:
+    "The setting a sweep's run name gives between its method and its seed ('search/fashion_mnist/vae/lr3e-4/seed0': 'lr3e-4'); 'paper' where there is none."
+    parts = spec.get('name', '').split('/')
+    return parts[-2] if len(parts) >= 3 and parts[-1].startswith('seed') and parts[-2] != method else 'paper'
 
 def online_curves(*roots) -> pd.DataFrame:
     "Every online validation kNN point (`val_knn_acc` in `metrics.jsonl`) of every run under `roots`: one row per point."
@@ -240,14 +246,14 @@ def online_curves(*roots) -> pd.DataFrame:
             cfg = read_json(rd / CONFIG); spec = read_json(rd / SPEC) if (rd / SPEC).exists() else {}
             for m in read_metrics(f):
                 if 'val_knn_acc' not in m: continue
-                rows.append(dict(run=str(rd), dataset=cfg['dataset'], method=cfg['method'], seed=cfg['seed'],
+                rows.append(dict(run=str(rd), dataset=cfg['dataset'], method=cfg['method'], setting=run_setting(spec, cfg['method']), seed=cfg['seed'],
                                  sweep_group=spec.get('group', 'main'), budget=spec.get('budget', ''), epochs=cfg['epochs'],
                                  **{k: m.get(k) for k in ('epoch', 'views_seen', 'train_seconds', 'val_knn_acc', 'eval_seconds', 'seconds')}))
     return pd.DataFrame(rows, columns=CURVE_COLUMNS).drop_duplicates(['run', 'epoch'], keep='last')
 
 def mean_curves(curves:pd.DataFrame) -> pd.DataFrame:
-    "Per dataset, method and views: the mean validation kNN over seeds, its standard error and the number of seeds."
-    g = curves.groupby(['dataset', 'method', 'views_seen'])['val_knn_acc']
+    "Per dataset, method, setting and views: the mean validation kNN over seeds, its standard error and the number of seeds."
+    g = curves.groupby(['dataset', 'method', 'setting', 'views_seen'])['val_knn_acc']
     return pd.DataFrame({'mean': g.mean(), 'se': g.sem().fillna(0.0), 'n': g.size()}).reset_index()
 
 def crossing(curves:pd.DataFrame, a:str='simvae', b:str='vae', dataset:str='fashion_mnist') -> dict:
@@ -258,6 +264,9 @@ def crossing(curves:pd.DataFrame, a:str='simvae', b:str='vae', dataset:str='fash
     mc = mean_curves(curves.query('dataset == @dataset'))
     ca, cb = (mc[mc.method == m].sort_values('views_seen') for m in (a, b))
     if ca.empty or cb.empty: raise ValueError(f'no online kNN curve for {a if ca.empty else b} on {dataset}')
+    for m, c in ((a, ca), (b, cb)):
+        if c.setting.nunique() > 1: raise ValueError(f"the curves hold {m} at several settings ({', '.join(sorted(set(c.setting)))}); "
+                                                     f"compare one, e.g. crossing(curves.query(\"setting == 'paper'\"), ...)")
     lo, hi = max(ca.views_seen.min(), cb.views_seen.min()), min(ca.views_seen.max(), cb.views_seen.max())
     ca = ca[(ca.views_seen >= lo) & (ca.views_seen <= hi)]
     if ca.empty: raise ValueError(f'the curves of {a} and {b} cover no common views')
@@ -285,31 +294,58 @@ def crossing_text(c:dict) -> str:
 def curve_table(curves:pd.DataFrame) -> pd.DataFrame:
     "One row per run: views and training hours so far (of its budget), the last and best validation kNN, and the online evaluation's cost."
     g = curves.sort_values('epoch').groupby('run')
-    t = g.agg(method=('method', 'first'), seed=('seed', 'first'), epoch=('epoch', 'last'), epochs=('epochs', 'first'),
+    t = g.agg(method=('method', 'first'), setting=('setting', 'first'), seed=('seed', 'first'), epoch=('epoch', 'last'), epochs=('epochs', 'first'),
               views=('views_seen', 'last'), train_h=('train_seconds', 'last'), last=('val_knn_acc', 'last'),
               best=('val_knn_acc', 'max'), eval_s=('eval_seconds', 'sum'))
     t['train_h'] = t.train_h / 3600
     t['eval_cost_%'] = 100 * t.eval_s / (3600 * t.train_h)
     t['method'] = t.method.map(lambda m: PAPER_METHODS.get(m, m))
-    return t.drop(columns='eval_s').reset_index(drop=True).sort_values(['method', 'seed'])
+    return t.drop(columns='eval_s').reset_index(drop=True).sort_values(['method', 'setting', 'seed'])
 
 def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:dict|None=None):
-    "Validation kNN against views processed, one line per method (mean over seeds, ± s.e. where there are several)."
+    "Validation kNN against views processed, one line per method and setting (mean over seeds, ± s.e. where there are several)."
     import matplotlib.pyplot as plt
     mc = mean_curves(curves.query('dataset == @dataset'))
     if mc.empty: raise ValueError(f'no online kNN curve on {dataset}')
     fig, ax = plt.subplots(figsize=(6.4, 4))
     ms = set(mc.method)
     for m in [m for m in PAPER_METHODS if m in ms] + sorted(ms - set(PAPER_METHODS)):
-        c = mc[mc.method == m].sort_values('views_seen'); x = c.views_seen / 1e6
-        ax.plot(x, c['mean'], marker='o', ms=3, label=f"{PAPER_METHODS.get(m, m)} ({c.n.max()} seed{'s' if c.n.max() > 1 else ''})")
-        ax.fill_between(x, c['mean'] - c.se, c['mean'] + c.se, alpha=0.2)
+        for s in sorted(set(mc[mc.method == m].setting), key=lambda s: (s != 'paper', s)):
+            c = mc[(mc.method == m) & (mc.setting == s)].sort_values('views_seen'); x = c.views_seen / 1e6
+            name = PAPER_METHODS.get(m, m) + ('' if s == 'paper' else f', {s}')
+            ax.plot(x, c['mean'], marker='o', ms=3, label=f"{name} ({c.n.max()} seed{'s' if c.n.max() > 1 else ''})")
+            ax.fill_between(x, c['mean'] - c.se, c['mean'] + c.se, alpha=0.2)
     for label, v in (marks or {}).items():
         ax.axvline(v / 1e6, c='0.6', ls=':', lw=1); ax.annotate(label, (v / 1e6, 0.02), xycoords=('data', 'axes fraction'), fontsize=7, rotation=90, ha='right')
     ax.set(xlabel='augmented views processed (millions)', ylabel='validation kNN accuracy (%, k = 10)',
            title=f'{PAPER_DATASETS.get(dataset, dataset)}: accuracy over compute')
     ax.legend(fontsize=8); fig.tight_layout()
     return fig
+
+# %% ../nbs/33_results.ipynb #75082106
+def search_choice(curves:pd.DataFrame, dataset:str='fashion_mnist') -> pd.DataFrame:
+    """The validation search (sweep group 'search'): per method and setting, the online validation kNN at the end of
+    the search's budget (mean over seeds), where it came from, whether every seed finished, and `chosen`: per method
+    the finished setting with the highest validation kNN, the paper's setting on a tie."""
+    c = curves[curves.dataset == dataset]
+    s = c[c.sweep_group == 'search']
+    if s.empty: raise ValueError(f'no search run on {dataset} in the curves: `simvae_sweep --profile cpu_search --root runs/cpu` makes them')
+    end = s.sort_values('epoch').groupby('run').tail(1).assign(source='cpu_search')
+    end['finished'] = end.epoch >= end.epochs
+    long = c[(c.sweep_group == 'long') & (c.setting == 'paper')]
+    for m, g in list(end.groupby('method')):
+        if (g.setting == 'paper').any(): continue
+        e = int(g.epochs.max())                                    # the search's epochs: the paper's setting from cpu_long at the same point
+        p = long[(long.method == m) & (long.epoch == e) & long.seed.isin(g.seed)]
+        end = pd.concat([end, p.assign(source=f'cpu_long at epoch {e}', finished=True)])
+    t = (end.groupby(['method', 'setting'], as_index=False)
+            .agg(val_knn_acc=('val_knn_acc', 'mean'), seeds=('seed', 'nunique'), views=('views_seen', 'max'),
+                 finished=('finished', 'all'), source=('source', 'first')))
+    t['chosen'] = False
+    for m, g in t[t.finished].groupby('method'):
+        best = g[g.val_knn_acc == g.val_knn_acc.max()]
+        t.loc[best.index[best.setting == 'paper'] if (best.setting == 'paper').any() else best.index[:1], 'chosen'] = True
+    return t.sort_values(['method', 'val_knn_acc'], ascending=[True, False]).reset_index(drop=True)
 
 # %% ../nbs/33_results.ipynb #3f452e1f
 ABLATIONS = {   # sweep group: (the setting it varies, a column of sweep_table), axis label, the paper's figure

@@ -16,9 +16,9 @@ from .run import CHECKPOINT, CONFIG, EVAL, SPEC, atomic_write, load_checkpoint, 
 
 # %% auto #0
 __all__ = ['PAPER_DATASETS', 'PAPER_SEEDS', 'TINY_EVAL', 'CPU_BUDGETS', 'ABLATION_BUDGET', 'ABLATION_EVAL', 'ABLATION_EPOCHS',
-           'LONG_BUDGET', 'LONG_VIEWS', 'PROFILES', 'RunSpec', 'run_state', 'default_nbs', 'execute_run', 'run_local',
-           'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile', 'cpu_ablations', 'cpu_long', 'sweep',
-           'sweep_table', 'sweep_cli']
+           'LONG_BUDGET', 'LONG_VIEWS', 'SEARCH_VIEWS', 'SEARCH_GRID', 'PROFILES', 'RunSpec', 'run_state',
+           'default_nbs', 'execute_run', 'run_local', 'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile',
+           'cpu_ablations', 'cpu_long', 'cpu_search', 'sweep', 'sweep_table', 'sweep_cli']
 
 # %% ../nbs/50_sweep.ipynb #910de4e9
 @dataclass(frozen=True)
@@ -190,19 +190,52 @@ def cpu_ablations(seed:int=0) -> list:
 LONG_BUDGET = dict(views=18_000_000, val_size=10_000, eval_views=500_000)   # per run; online kNN every 500k views
 LONG_VIEWS = {'simvae': 10, 'vae': 1, 'cr_vae': 2, 'beta_vae': 1}             # the paper's J of each VAE-based method
 
-def cpu_long(seeds=PAPER_SEEDS, methods=tuple(LONG_VIEWS)) -> list:
+def _long_train(m:str, seed:int, views:int) -> dict:
+    "train.ipynb parameters of `m` on FashionMNIST's first 50,000 training images, the fewest epochs reaching `views`, online kNN every 500k views."
+    n, J = 60000 - LONG_BUDGET['val_size'], LONG_VIEWS[m]
+    return dict(dataset='fashion_mnist', method=m, seed=seed, n_views=J, epochs=-(-views // (n * J)), lr=CPU_BUDGETS[m]['lr'],
+                val_size=LONG_BUDGET['val_size'], eval_every=max(1, LONG_BUDGET['eval_views'] // (n * J)))
+
+def cpu_long(seeds=PAPER_SEEDS, methods=tuple(LONG_VIEWS),
+             settings:dict|None=None,   # {method: a cpu_search candidate}, e.g. search_choice's: those runs too, named long/.../<method>/<candidate>/seed<s>
+            ) -> list:
     "H3 over compute: the VAE-based methods on FashionMNIST to 18M views each, with the online validation kNN every 500k views."
-    n, specs = 60000 - LONG_BUDGET['val_size'], []
+    settings = settings or {}
+    bad = {m: c for m, c in settings.items() if m not in LONG_VIEWS or c not in SEARCH_GRID}
+    if bad: raise ValueError(f'settings {bad} name no method of {list(LONG_VIEWS)} or no candidate of SEARCH_GRID {list(SEARCH_GRID)}')
+    specs = []
     for s in seeds:
         for m in methods:
-            J = LONG_VIEWS[m]; epochs = -(-LONG_BUDGET['views'] // (n * J))
-            p = dict(dataset='fashion_mnist', method=m, seed=s, n_views=J, epochs=epochs, lr=CPU_BUDGETS[m]['lr'],
-                     val_size=LONG_BUDGET['val_size'], eval_every=max(1, LONG_BUDGET['eval_views'] // (n * J)))
+            p = _long_train(m, s, LONG_BUDGET['views'])
             specs.append(RunSpec(f'long/fashion_mnist/{m}/seed{s}', p, {}, 'long',
-                                 f"cpu_long: {epochs} epochs x {n // 1000}k images x J={J}, lr {p['lr']:g}"))
+                                 f"cpu_long: {p['epochs']} epochs x 50k images x J={p['n_views']}, lr {p['lr']:g}"))
+            if settings.get(m, 'paper') != 'paper':
+                c = settings[m]
+                specs.append(RunSpec(f'long/fashion_mnist/{m}/{c}/seed{s}', {**p, **SEARCH_GRID[c]}, {}, 'long', specs[-1].budget + f', {c}'))
     return specs
 
-PROFILES = {'paper': paper_profile, 'cpu': cpu_profile, 'cpu_ablations': cpu_ablations, 'cpu_long': cpu_long, 'tiny': tiny_profile}
+
+# %% ../nbs/50_sweep.ipynb #ba4d5b91
+SEARCH_VIEWS = 1_000_000   # per candidate of cpu_search
+SEARCH_GRID = {            # candidate: its change from the paper's setting, one factor at a time
+    'paper': {},
+    'lr3e-4': dict(lr=3e-4),                            # learning rate (paper: 1e-3)
+    'batch64': dict(batch_size=64),                     # images per step, x J views each (paper: 128)
+    'var0.1': dict(hparams={'likelihood_var': 0.1}),    # σ²_x, the Gaussian likelihood's variance (paper: 0.02)
+}
+
+def cpu_search(seed:int=0, methods=('simvae', 'vae'), grid:dict=SEARCH_GRID) -> list:
+    "The validation search for cpu_long: every candidate of `grid` for each method, 1M views on the 50,000 training images, online kNN on the other 10,000."
+    specs = []
+    for m in methods:
+        for name, change in grid.items():
+            p = {**_long_train(m, seed, SEARCH_VIEWS), **change}
+            specs.append(RunSpec(f'search/fashion_mnist/{m}/{name}/seed{seed}', p, dict(QUICK_EVAL), 'search',
+                                 f"cpu_search: {p['epochs']} epochs x 50k images x J={p['n_views']}, {name}"))
+    return specs
+
+PROFILES = {'paper': paper_profile, 'cpu': cpu_profile, 'cpu_ablations': cpu_ablations, 'cpu_long': cpu_long,
+            'cpu_search': cpu_search, 'tiny': tiny_profile}
 
 # %% ../nbs/50_sweep.ipynb #8876ec77
 def sweep(profile:str|list='tiny',   # a profile name, or a list of RunSpecs
@@ -265,7 +298,7 @@ def sweep_table(*roots):
 from fastcore.script import call_parse
 
 @call_parse
-def sweep_cli(profile:str='tiny',     # paper, cpu, cpu_ablations, cpu_long or tiny
+def sweep_cli(profile:str='tiny',     # paper, cpu, cpu_ablations, cpu_long, cpu_search or tiny
               root:str='runs/sweep',  # where the run folders go
               executor:str='local',   # local or submitit
               only:str=None,          # glob on run names, e.g. 'main/*/simvae/*'
