@@ -349,6 +349,7 @@ def make_learner(cfg:TrainConfig, cbs:list|None=None) -> Learner:
     device = resolve_device(cfg.device, int(os.environ.get('LOCAL_RANK', '0')))
     precision = resolve_precision(cfg.precision, device, METHODS[cfg.method].bf16_safe)
     if cfg.threads is not None and device.type == 'cpu': torch.set_num_threads(cfg.threads)
+    flush = device.type == 'cpu' and torch.set_flush_denormal(True)   # subnormal floats to zero: see "Denormals" below
     if device.type == 'cuda': torch.cuda.set_device(device)
     stack = ExitStack()                                  # the run directory's lock, released by RunDirCB when fit ends
     if rank == 0: stack.enter_context(run_lock(Path(cfg.out_dir), f'training {cfg.method} on {cfg.dataset}'))
@@ -368,7 +369,7 @@ def make_learner(cfg:TrainConfig, cbs:list|None=None) -> Learner:
             raise ValueError(f'{len(images)} training images are fewer than one batch of {cfg.images_per_step}')
         batches = ViewBatches(images, cfg.n_views, cfg.recipe, per_rank, cfg.seed, rank, world, None if method.trainable else 0)
         run = {'simvae_nb': simvae_nb.__version__, 'torch': torch.__version__, 'device': str(device), 'world_size': world,
-               'precision': precision, 'data_source': ds.source, 'images': len(images), 'validation_images': [n_train, len(ds)]}
+               'precision': precision, 'data_source': ds.source, 'images': len(images), 'validation_images': [n_train, len(ds)], 'flush_denormal': flush}
         std = [MetricsCB({'lr': cfg.lr, 'precision': precision}), PrecisionCB(precision, device.type == 'cuda' and cfg.arch == 'resnet'),
                NonFiniteCB(), CheckpointCB(cfg, ck), RunDirCB(cfg, run, stack)]
         if distributed: std.append(DDPCB())
