@@ -306,10 +306,14 @@ def sweep_cli(profile:str='tiny',     # paper, cpu, cpu_ablations, cpu_long, cpu
               workers:int=1,          # local: runs at a time
               cluster:str=None,       # submitit: 'slurm', 'local' or 'debug' (default: what submitit detects)
               slurm:str='{}',         # submitit: JSON of executor parameters, e.g. '{"slurm_partition": "gpu", "timeout_min": 600}'
+              settings:str=None,      # cpu_long: JSON {method: cpu_search candidate} trained beside the paper's, e.g. '{"simvae": "batch64"}'
              ):
     "Run a sweep of papermill training + evaluation runs."
     try:
         kw = dict(cluster=cluster, **json_param('slurm', slurm, dict)) if executor == 'submitit' else {}
+        if settings is not None:
+            if profile != 'cpu_long': raise ValueError(f'--settings is for --profile cpu_long, not {profile!r}')
+            profile = cpu_long(settings=json_param('settings', settings, dict))
         states = sweep(profile, root, executor, only, dry_run, workers, **kw)
     except ValueError as e: sys.exit(f'simvae_sweep: error: {e}')
     if any(str(v).startswith('failed') for v in states.values()): sys.exit(1)

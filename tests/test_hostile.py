@@ -51,6 +51,7 @@ CASES = [
     ('out_dir in a location that cannot be written', 'cannot create the run directory /proc/...: No such file or directory; choose another location (before the data loads)', 'test_unwritable_out_dir_fails_before_the_data_loads'),
     ('simvae_sweep --executor foo', "simvae_sweep: error: executor must be 'local' or 'submitit', got 'foo' (no root folder is created)", 'test_sweep_refuses_bad_arguments_before_any_work'),
     ('simvae_sweep --workers 0', 'simvae_sweep: error: workers must be an integer >= 1, got 0', 'test_sweep_refuses_bad_arguments_before_any_work'),
+    ('simvae_sweep --settings with a profile other than cpu_long', "simvae_sweep: error: --settings is for --profile cpu_long, not 'tiny'", 'test_sweep_refuses_bad_arguments_before_any_work'),
 ]
 
 
@@ -175,7 +176,8 @@ def test_sweep_refuses_bad_arguments_before_any_work(tmp_path):
     for args, msg in ((['--only', 'nothing/*'], "--only 'nothing/*' matches none of the 4 runs"),
                       (['--executor', 'foo'], "executor must be 'local' or 'submitit', got 'foo'"),
                       (['--workers', '0'], 'workers must be an integer >= 1, got 0'),
-                      (['--executor', 'submitit', '--slurm', '{bad'], "slurm must be a dict or its JSON text")):
+                      (['--executor', 'submitit', '--slurm', '{bad'], "slurm must be a dict or its JSON text"),
+                      (['--settings', '{"simvae": "batch64"}'], "--settings is for --profile cpu_long, not 'tiny'")):
         r = subprocess.run([str(BIN / 'simvae_sweep'), '--profile', 'tiny', '--root', str(tmp_path / 'root'), *args],
                            env=_env(tmp_path), capture_output=True, text=True)
         assert r.returncode != 0 and f'simvae_sweep: error: {msg}' in r.stderr, (args, r.stderr[-2000:])
