@@ -196,6 +196,10 @@ def _long_train(m:str, seed:int, views:int) -> dict:
     return dict(dataset='fashion_mnist', method=m, seed=seed, n_views=J, epochs=-(-views // (n * J)), lr=CPU_BUDGETS[m]['lr'],
                 val_size=LONG_BUDGET['val_size'], eval_every=max(1, LONG_BUDGET['eval_views'] // (n * J)))
 
+def _long_budget(profile:str, p:dict, setting:str='paper') -> str:
+    "The budget in words, from the parameters the run trains with: 'cpu_long: 360 epochs x 50k images x J=1, lr 0.0003, lr3e-4'."
+    return f"{profile}: {p['epochs']} epochs x 50k images x J={p['n_views']}, lr {p['lr']:g}" + ('' if setting == 'paper' else f', {setting}')
+
 def cpu_long(seeds=PAPER_SEEDS, methods=tuple(LONG_VIEWS),
              settings:dict|None=None,   # {method: a cpu_search candidate}, e.g. search_choice's: those runs too, named long/.../<method>/<candidate>/seed<s>
             ) -> list:
@@ -207,11 +211,10 @@ def cpu_long(seeds=PAPER_SEEDS, methods=tuple(LONG_VIEWS),
     for s in seeds:
         for m in methods:
             p = _long_train(m, s, LONG_BUDGET['views'])
-            specs.append(RunSpec(f'long/fashion_mnist/{m}/seed{s}', p, {}, 'long',
-                                 f"cpu_long: {p['epochs']} epochs x 50k images x J={p['n_views']}, lr {p['lr']:g}"))
-            if settings.get(m, 'paper') != 'paper':
-                c = settings[m]
-                specs.append(RunSpec(f'long/fashion_mnist/{m}/{c}/seed{s}', {**p, **SEARCH_GRID[c]}, {}, 'long', specs[-1].budget + f', {c}'))
+            specs.append(RunSpec(f'long/fashion_mnist/{m}/seed{s}', p, {}, 'long', _long_budget('cpu_long', p)))
+            if (c := settings.get(m, 'paper')) != 'paper':
+                q = {**p, **SEARCH_GRID[c]}
+                specs.append(RunSpec(f'long/fashion_mnist/{m}/{c}/seed{s}', q, {}, 'long', _long_budget('cpu_long', q, c)))
     return specs
 
 
@@ -230,8 +233,7 @@ def cpu_search(seed:int=0, methods=('simvae', 'vae'), grid:dict=SEARCH_GRID) -> 
     for m in methods:
         for name, change in grid.items():
             p = {**_long_train(m, seed, SEARCH_VIEWS), **change}
-            specs.append(RunSpec(f'search/fashion_mnist/{m}/{name}/seed{seed}', p, dict(QUICK_EVAL), 'search',
-                                 f"cpu_search: {p['epochs']} epochs x 50k images x J={p['n_views']}, {name}"))
+            specs.append(RunSpec(f'search/fashion_mnist/{m}/{name}/seed{seed}', p, dict(QUICK_EVAL), 'search', _long_budget('cpu_search', p, name)))
     return specs
 
 PROFILES = {'paper': paper_profile, 'cpu': cpu_profile, 'cpu_ablations': cpu_ablations, 'cpu_long': cpu_long,
