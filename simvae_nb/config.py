@@ -115,8 +115,10 @@ def json_param(name:str, value, kind:type=dict):
     if isinstance(value, str):
         try: value = json.loads(value)
         except json.JSONDecodeError as e:
+            js, yml = ('{"a": 1}', '{a: 1}') if kind is dict else ('["a", "b"]', '[a, b]')
             raise ValueError(f"{name} must be a {kind.__name__} or its JSON text, got the text {value!r}, which is not JSON "
-                             f"({e.msg}, character {e.pos}); e.g. papermill -y '{name}: {'{a: 1}' if kind is dict else '[a, b]'}'") from None
+                             f"({e.msg}, character {e.pos}); JSON quotes its strings with \", e.g. '{js}' "
+                             f"(papermill also takes YAML: -y '{name}: {yml}')") from None
     if kind is list and isinstance(value, tuple): value = list(value)
     if not isinstance(value, kind): raise ValueError(f'{name} must be a {kind.__name__} (or its JSON text), got {value!r}')
     return value
