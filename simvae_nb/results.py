@@ -19,8 +19,8 @@ from .run import CONFIG, METRICS, SPEC, read_metrics, read_json
 __all__ = ['RESULT_COLUMNS', 'PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'CURVE_COLUMNS', 'ABLATIONS', 'ABLATION_PROBES',
            'eval_rows', 'collect_results', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table',
            'paper_vs_ours', 'content_vs_style', 'findings', 'run_setting', 'online_curves', 'mean_curves', 'crossing',
-           'crossing_text', 'curve_table', 'accuracy_over_views', 'search_choice', 'ablation_figure', 'style_table',
-           'figure5', 'figure6']
+           'crossing_text', 'curve_table', 'accuracy_over_views', 'search_choice', 'chosen_curves', 'ablation_figure',
+           'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/33_results.ipynb #2eb91423
 RESULT_COLUMNS = ['run', 'dataset', 'method', 'seed', 'layer', 'group', 'task', 'probe', 'metric', 'value']
@@ -346,6 +346,15 @@ def search_choice(curves:pd.DataFrame, dataset:str='fashion_mnist') -> pd.DataFr
         best = g[g.val_knn_acc == g.val_knn_acc.max()]
         t.loc[best.index[best.setting == 'paper'] if (best.setting == 'paper').any() else best.index[:1], 'chosen'] = True
     return t.sort_values(['method', 'val_knn_acc'], ascending=[True, False]).reset_index(drop=True)
+
+def chosen_curves(curves:pd.DataFrame, dataset:str='fashion_mnist') -> pd.DataFrame:
+    """The long runs' curves (sweep group 'long') at each method's setting chosen on validation (`search_choice`; the
+    paper's for a method the search did not try): what `crossing` compares for H3 at tuned settings. A method whose
+    chosen setting has no long run yet is left out."""
+    sc = search_choice(curves, dataset)
+    pick = dict(sc.loc[sc.chosen, ['method', 'setting']].itertuples(index=False))
+    long = curves[(curves.dataset == dataset) & (curves.sweep_group == 'long')]
+    return long[long.method.map(lambda m: pick.get(m, 'paper')) == long.setting]
 
 # %% ../nbs/33_results.ipynb #3f452e1f
 ABLATIONS = {   # sweep group: (the setting it varies, a column of sweep_table), axis label, the paper's figure
