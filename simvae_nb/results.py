@@ -303,18 +303,19 @@ def curve_table(curves:pd.DataFrame) -> pd.DataFrame:
     return t.drop(columns='eval_s').reset_index(drop=True).sort_values(['method', 'setting', 'seed'])
 
 def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:dict|None=None):
-    "Validation kNN against views processed, one line per method and setting (mean over seeds, ± s.e. where there are several)."
+    "Validation kNN against views processed, one line per method and setting (mean over seeds, ± s.e. where there are several): a colour per method, the paper's setting solid, others dashed."
     import matplotlib.pyplot as plt
     mc = mean_curves(curves.query('dataset == @dataset'))
     if mc.empty: raise ValueError(f'no online kNN curve on {dataset}')
     fig, ax = plt.subplots(figsize=(6.4, 4))
     ms = set(mc.method)
-    for m in [m for m in PAPER_METHODS if m in ms] + sorted(ms - set(PAPER_METHODS)):
-        for s in sorted(set(mc[mc.method == m].setting), key=lambda s: (s != 'paper', s)):
+    for i, m in enumerate([m for m in PAPER_METHODS if m in ms] + sorted(ms - set(PAPER_METHODS))):
+        for j, s in enumerate(sorted(set(mc[mc.method == m].setting), key=lambda s: (s != 'paper', s))):
             c = mc[(mc.method == m) & (mc.setting == s)].sort_values('views_seen'); x = c.views_seen / 1e6
             name = PAPER_METHODS.get(m, m) + ('' if s == 'paper' else f', {s}')
-            ax.plot(x, c['mean'], marker='o', ms=3, label=f"{name} ({c.n.max()} seed{'s' if c.n.max() > 1 else ''})")
-            ax.fill_between(x, c['mean'] - c.se, c['mean'] + c.se, alpha=0.2)
+            ax.plot(x, c['mean'], marker='o' if s == 'paper' else 's', ms=3, c=f'C{i}', ls=('-', '--', ':', '-.')[j % 4],
+                    label=f"{name} ({c.n.max()} seed{'s' if c.n.max() > 1 else ''})")
+            ax.fill_between(x, c['mean'] - c.se, c['mean'] + c.se, color=f'C{i}', alpha=0.2)
     for label, v in (marks or {}).items():
         ax.axvline(v / 1e6, c='0.6', ls=':', lw=1); ax.annotate(label, (v / 1e6, 0.02), xycoords=('data', 'axes fraction'), fontsize=7, rotation=90, ha='right')
     ax.set(xlabel='augmented views processed (millions)', ylabel='validation kNN accuracy (%, k = 10)',
