@@ -144,9 +144,10 @@ CPU_BUDGETS = {   # method: train.ipynb parameters on FashionMNIST (60,000 image
     'random':   dict(),
 }
 
-def _budget(p:dict) -> str:
+def _budget(p:dict, images:str='60k') -> str:
+    "A run's training budget in words, from its train.ipynb parameters: '30 epochs x 60k images x J=1, lr 0.001'."
     if not p: return 'untrained'
-    return f"{p['epochs']} epochs x 60k images x J={p['n_views']}, lr {p['lr']:g}"
+    return f"{p['epochs']} epochs x {images} images x J={p['n_views']}, lr {p['lr']:g}"
 
 def cpu_profile(seed:int=0) -> list:
     "All nine methods on FashionMNIST at CPU budgets (one seed); the paper's evaluation protocol (200 GMM initialisations)."
@@ -198,7 +199,7 @@ def _long_train(m:str, seed:int, views:int) -> dict:
 
 def _long_budget(profile:str, p:dict, setting:str='paper') -> str:
     "The budget in words, from the parameters the run trains with: 'cpu_long: 360 epochs x 50k images x J=1, lr 0.0003, lr3e-4'."
-    return f"{profile}: {p['epochs']} epochs x 50k images x J={p['n_views']}, lr {p['lr']:g}" + ('' if setting == 'paper' else f', {setting}')
+    return f"{profile}: {_budget(p, '50k')}" + ('' if setting == 'paper' else f', {setting}')
 
 def cpu_long(seeds=PAPER_SEEDS, methods=tuple(LONG_VIEWS),
              settings:dict|None=None,   # {method: a cpu_search candidate}, e.g. search_choice's: those runs too, named long/.../<method>/<candidate>/seed<s>
