@@ -19,8 +19,8 @@ from .run import CONFIG, METRICS, SPEC, read_metrics, read_json
 __all__ = ['RESULT_COLUMNS', 'PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'CURVE_COLUMNS', 'ABLATIONS', 'ABLATION_PROBES',
            'eval_rows', 'collect_results', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table',
            'paper_vs_ours', 'content_vs_style', 'findings', 'run_setting', 'online_curves', 'mean_curves', 'crossing',
-           'crossing_text', 'curve_table', 'accuracy_over_views', 'search_choice', 'chosen_curves', 'ablation_figure',
-           'style_table', 'figure5', 'figure6']
+           'crossing_text', 'curve_table', 'final_points', 'accuracy_over_views', 'search_choice', 'chosen_curves',
+           'ablation_figure', 'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/33_results.ipynb #2eb91423
 RESULT_COLUMNS = ['run', 'dataset', 'method', 'seed', 'layer', 'group', 'task', 'probe', 'metric', 'value']
@@ -301,6 +301,19 @@ def curve_table(curves:pd.DataFrame) -> pd.DataFrame:
     t['eval_cost_%'] = 100 * t.eval_s / (3600 * t.train_h)
     t['method'] = t.method.map(lambda m: PAPER_METHODS.get(m, m))
     return t.drop(columns='eval_s').reset_index(drop=True).sort_values(['method', 'setting', 'seed'])
+
+def final_points(curves:pd.DataFrame) -> pd.DataFrame:
+    """Each curve's final point: per dataset, method and setting, the validation kNN at the end of the finished runs
+    (epoch = epochs), its mean, standard error (sample std / √n; NaN for one seed) and number of seeds, with the runs
+    still training counted apart (`training`) and left out of the mean."""
+    keys = ['dataset', 'method', 'setting']
+    end = curves.sort_values('epoch').groupby('run').tail(1)
+    done = end.epoch >= end.epochs
+    t = end[done].groupby(keys).agg(views=('views_seen', 'max'), mean=('val_knn_acc', 'mean'), std=('val_knn_acc', 'std'),
+                                    n=('seed', 'nunique'))
+    t['se'] = t['std'] / np.sqrt(t.n)
+    t = t.drop(columns='std').join(end[~done].groupby(keys).size().rename('training'), how='outer').reset_index()
+    return t.fillna({'n': 0, 'training': 0}).astype({'n': int, 'training': int})
 
 def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:dict|None=None):
     "Validation kNN against views processed, one line per method and setting (mean over seeds, ± s.e. where there are several): a colour per method, the paper's setting solid, others dashed."
