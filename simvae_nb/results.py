@@ -251,17 +251,23 @@ def online_curves(*roots) -> pd.DataFrame:
                                  **{k: m.get(k) for k in ('epoch', 'views_seen', 'train_seconds', 'val_knn_acc', 'eval_seconds', 'seconds')}))
     return pd.DataFrame(rows, columns=CURVE_COLUMNS).drop_duplicates(['run', 'epoch'], keep='last')
 
-def mean_curves(curves:pd.DataFrame) -> pd.DataFrame:
-    "Per dataset, method, setting and views: the mean validation kNN over seeds, its standard error and the number of seeds."
-    g = curves.groupby(['dataset', 'method', 'setting', 'views_seen'])['val_knn_acc']
-    return pd.DataFrame({'mean': g.mean(), 'se': g.sem().fillna(0.0), 'n': g.size()}).reset_index()
+def mean_curves(curves:pd.DataFrame, complete:bool=False) -> pd.DataFrame:
+    """Per dataset, method, setting and views: the mean validation kNN over seeds, its standard error, the number of
+    seeds there (`n`) and in the whole curve (`seeds`). `complete` keeps only the views every seed of the curve has
+    reached, so that a seed still training does not change the mean partway along."""
+    keys = ['dataset', 'method', 'setting']
+    g = curves.groupby(keys + ['views_seen'])['val_knn_acc']
+    t = pd.DataFrame({'mean': g.mean(), 'se': g.sem().fillna(0.0), 'n': g.size()}).reset_index()
+    t = t.merge(curves.groupby(keys)['seed'].nunique().rename('seeds').reset_index(), on=keys)
+    return t[t.n >= t.seeds].reset_index(drop=True) if complete else t
 
 def crossing(curves:pd.DataFrame, a:str='simvae', b:str='vae', dataset:str='fashion_mnist') -> dict:
     """Where `a`'s mean validation kNN first reaches `b`'s, on the views both curves cover (b's curve interpolated at
     a's points): `views` (None if it never does), `covered` (the last view count compared), both curves' values there;
     and whether it stays there: `ahead`/`compared` (points from `views` on where a >= b, of all), `stays_ahead_from`
-    (the first view count after which a >= b at every compared point; None if a is behind at the end)."""
-    mc = mean_curves(curves.query('dataset == @dataset'))
+    (the first view count after which a >= b at every compared point; None if a is behind at the end). Each mean is
+    over all of its curve's seeds: views a seed still training has not reached are not compared."""
+    mc = mean_curves(curves.query('dataset == @dataset'), complete=True)
     ca, cb = (mc[mc.method == m].sort_values('views_seen') for m in (a, b))
     if ca.empty or cb.empty: raise ValueError(f'no online kNN curve for {a if ca.empty else b} on {dataset}')
     for m, c in ((a, ca), (b, cb)):
@@ -324,11 +330,16 @@ def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:
     ms = set(mc.method)
     for i, m in enumerate([m for m in PAPER_METHODS if m in ms] + sorted(ms - set(PAPER_METHODS))):
         for j, s in enumerate(sorted(set(mc[mc.method == m].setting), key=lambda s: (s != 'paper', s))):
-            c = mc[(mc.method == m) & (mc.setting == s)].sort_values('views_seen'); x = c.views_seen / 1e6
+            c = mc[(mc.method == m) & (mc.setting == s)].sort_values('views_seen')
+            full, n = c[c.n >= c.seeds], c.seeds.iloc[0]                  # the views every seed has reached ...
             name = PAPER_METHODS.get(m, m) + ('' if s == 'paper' else f', {s}')
-            ax.plot(x, c['mean'], marker='o' if s == 'paper' else 's', ms=3, c=f'C{i}', ls=('-', '--', ':', '-.')[j % 4],
-                    label=f"{name} ({c.n.max()} seed{'s' if c.n.max() > 1 else ''})")
-            ax.fill_between(x, c['mean'] - c.se, c['mean'] + c.se, color=f'C{i}', alpha=0.2)
+            more = f" to {full.views_seen.max() / 1e6:.1f}M; fewer after, faint" if len(full) < len(c) else ''
+            style = dict(marker='o' if s == 'paper' else 's', ms=3, c=f'C{i}', ls=('-', '--', ':', '-.')[j % 4])
+            ax.plot(full.views_seen / 1e6, full['mean'], **style, label=f"{name} ({n} seed{'s' if n > 1 else ''}{more})")
+            ax.fill_between(full.views_seen / 1e6, full['mean'] - full.se, full['mean'] + full.se, color=f'C{i}', alpha=0.2)
+            if more:                                                       # ... and, faint, the mean of the seeds that went further
+                rest = c[c.views_seen >= full.views_seen.max()] if len(full) else c
+                ax.plot(rest.views_seen / 1e6, rest['mean'], **style, alpha=0.35, lw=1)
     for label, v in (marks or {}).items():
         ax.axvline(v / 1e6, c='0.6', ls=':', lw=1); ax.annotate(label, (v / 1e6, 0.02), xycoords=('data', 'axes fraction'), fontsize=7, rotation=90, ha='right')
     ax.set(xlabel='augmented views processed (millions)', ylabel='validation kNN accuracy (%, k = 10)',
