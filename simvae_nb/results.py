@@ -19,8 +19,8 @@ from .run import CONFIG, METRICS, SPEC, read_metrics, read_json
 __all__ = ['RESULT_COLUMNS', 'PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'CURVE_COLUMNS', 'ABLATIONS', 'ABLATION_PROBES',
            'eval_rows', 'collect_results', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table',
            'paper_vs_ours', 'content_vs_style', 'findings', 'run_setting', 'online_curves', 'mean_curves', 'crossing',
-           'crossing_text', 'curve_table', 'final_points', 'accuracy_over_views', 'search_choice', 'chosen_curves',
-           'ablation_figure', 'style_table', 'figure5', 'figure6']
+           'crossing_text', 'curve_table', 'finished_curves', 'final_points', 'accuracy_over_views', 'search_choice',
+           'chosen_curves', 'ablation_figure', 'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/33_results.ipynb #2eb91423
 RESULT_COLUMNS = ['run', 'dataset', 'method', 'seed', 'layer', 'group', 'task', 'probe', 'metric', 'value']
@@ -261,19 +261,22 @@ def mean_curves(curves:pd.DataFrame, complete:bool=False) -> pd.DataFrame:
     t = t.merge(curves.groupby(keys)['seed'].nunique().rename('seeds').reset_index(), on=keys)
     return t[t.n >= t.seeds].reset_index(drop=True) if complete else t
 
-def crossing(curves:pd.DataFrame, a:str='simvae', b:str='vae', dataset:str='fashion_mnist') -> dict:
+def crossing(curves:pd.DataFrame, a:str='simvae', b:str='vae', dataset:str='fashion_mnist',
+             tol:float=0.01) -> dict:  # a's points up to this fraction of views beyond either end of b's curve meet b's end point
     """Where `a`'s mean validation kNN first reaches `b`'s, on the views both curves cover (b's curve interpolated at
     a's points): `views` (None if it never does), `covered` (the last view count compared), both curves' values there;
     and whether it stays there: `ahead`/`compared` (points from `views` on where a >= b, of all), `stays_ahead_from`
     (the first view count after which a >= b at every compared point; None if a is behind at the end). Each mean is
-    over all of its curve's seeds: views a seed still training has not reached are not compared."""
+    over all of its curve's seeds: views a seed still training has not reached are not compared. Runs at different
+    images per step log their points a little apart (499,840 views an epoch at 64 × 10, 499,200 at 128): `tol` lets
+    a's last point, a few thousand views past b's, meet b's last point rather than drop out."""
     mc = mean_curves(curves.query('dataset == @dataset'), complete=True)
     ca, cb = (mc[mc.method == m].sort_values('views_seen') for m in (a, b))
     if ca.empty or cb.empty: raise ValueError(f'no online kNN curve for {a if ca.empty else b} on {dataset}')
     for m, c in ((a, ca), (b, cb)):
         if c.setting.nunique() > 1: raise ValueError(f"the curves hold {m} at several settings ({', '.join(sorted(set(c.setting)))}); "
                                                      f"compare one, e.g. crossing(curves.query(\"setting == 'paper'\"), ...)")
-    lo, hi = max(ca.views_seen.min(), cb.views_seen.min()), min(ca.views_seen.max(), cb.views_seen.max())
+    lo, hi = max(ca.views_seen.min(), cb.views_seen.min() * (1 - tol)), min(ca.views_seen.max(), cb.views_seen.max() * (1 + tol))
     ca = ca[(ca.views_seen >= lo) & (ca.views_seen <= hi)]
     if ca.empty: raise ValueError(f'the curves of {a} and {b} cover no common views')
     vb = np.interp(ca.views_seen, cb.views_seen, cb['mean'])
@@ -308,13 +311,17 @@ def curve_table(curves:pd.DataFrame) -> pd.DataFrame:
     t['method'] = t.method.map(lambda m: PAPER_METHODS.get(m, m))
     return t.drop(columns='eval_s').reset_index(drop=True).sort_values(['method', 'setting', 'seed'])
 
+def finished_curves(curves:pd.DataFrame) -> pd.DataFrame:
+    "The curves of the runs that finished their budget (a point at their last epoch): what a comparison of final results averages."
+    return curves[curves.groupby('run').epoch.transform('max') >= curves.epochs]
+
 def final_points(curves:pd.DataFrame) -> pd.DataFrame:
     """Each curve's final point: per dataset, method and setting, the validation kNN at the end of the finished runs
     (epoch = epochs), its mean, standard error (sample std / √n; NaN for one seed) and number of seeds, with the runs
     still training counted apart (`training`) and left out of the mean."""
     keys = ['dataset', 'method', 'setting']
     end = curves.sort_values('epoch').groupby('run').tail(1)
-    done = end.epoch >= end.epochs
+    done = end.run.isin(finished_curves(curves).run)
     t = end[done].groupby(keys).agg(views=('views_seen', 'max'), mean=('val_knn_acc', 'mean'), std=('val_knn_acc', 'std'),
                                     n=('seed', 'nunique'))
     t['se'] = t['std'] / np.sqrt(t.n)
