@@ -340,7 +340,8 @@ def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:
             c = mc[(mc.method == m) & (mc.setting == s)].sort_values('views_seen')
             full, n = c[c.n >= c.seeds], c.seeds.iloc[0]                  # the views every seed has reached ...
             name = PAPER_METHODS.get(m, m) + ('' if s == 'paper' else f', {s}')
-            more = f" to {full.views_seen.max() / 1e6:.1f}M; fewer after, faint" if len(full) < len(c) else ''
+            more = ('' if len(full) == len(c) else f" to {full.views_seen.max() / 1e6:.1f}M; fewer after, faint" if len(full)
+                    else '; no view that all reached: faint')
             style = dict(marker='o' if s == 'paper' else 's', ms=3, c=f'C{i}', ls=('-', '--', ':', '-.')[j % 4])
             ax.plot(full.views_seen / 1e6, full['mean'], **style, label=f"{name} ({n} seed{'s' if n > 1 else ''}{more})")
             ax.fill_between(full.views_seen / 1e6, full['mean'] - full.se, full['mean'] + full.se, color=f'C{i}', alpha=0.2)
