@@ -18,9 +18,9 @@ from .run import CONFIG, METRICS, SPEC, read_metrics, read_json
 # %% auto #0
 __all__ = ['RESULT_COLUMNS', 'PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'CURVE_COLUMNS', 'ABLATIONS', 'ABLATION_PROBES',
            'eval_rows', 'collect_results', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table',
-           'paper_vs_ours', 'content_vs_style', 'findings', 'run_setting', 'online_curves', 'mean_curves', 'crossing',
-           'crossing_text', 'curve_table', 'finished_curves', 'final_points', 'accuracy_over_views', 'search_choice',
-           'chosen_curves', 'ablation_figure', 'style_table', 'figure5', 'figure6']
+           'paper_vs_ours', 'content_vs_style', 'findings', 'run_setting', 'curve_name', 'online_curves', 'mean_curves',
+           'crossing', 'crossing_text', 'curve_table', 'finished_curves', 'final_points', 'accuracy_over_views',
+           'search_choice', 'chosen_curves', 'ablation_figure', 'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/33_results.ipynb #2eb91423
 RESULT_COLUMNS = ['run', 'dataset', 'method', 'seed', 'layer', 'group', 'task', 'probe', 'metric', 'value']
@@ -236,6 +236,10 @@ def run_setting(spec:dict, method:str) -> str:
     parts = spec.get('name', '').split('/')
     return parts[-2] if len(parts) >= 3 and parts[-1].startswith('seed') and parts[-2] != method else 'paper'
 
+def curve_name(method:str, setting:str='paper') -> str:
+    "A curve's name in figures and tables: the paper's name of the method, and the setting where it is not the paper's ('SimVAE, batch64')."
+    return PAPER_METHODS.get(method, method) + ('' if setting == 'paper' else f', {setting}')
+
 def online_curves(*roots) -> pd.DataFrame:
     "Every online validation kNN point (`val_knn_acc` in `metrics.jsonl`) of every run under `roots`: one row per point."
     rows = []
@@ -322,10 +326,9 @@ def final_points(curves:pd.DataFrame) -> pd.DataFrame:
     keys = ['dataset', 'method', 'setting']
     end = curves.sort_values('epoch').groupby('run').tail(1)
     done = end.run.isin(finished_curves(curves).run)
-    t = end[done].groupby(keys).agg(views=('views_seen', 'max'), mean=('val_knn_acc', 'mean'), std=('val_knn_acc', 'std'),
+    t = end[done].groupby(keys).agg(views=('views_seen', 'max'), mean=('val_knn_acc', 'mean'), se=('val_knn_acc', 'sem'),
                                     n=('seed', 'nunique'))
-    t['se'] = t['std'] / np.sqrt(t.n)
-    t = t.drop(columns='std').join(end[~done].groupby(keys).size().rename('training'), how='outer').reset_index()
+    t = t.join(end[~done].groupby(keys).size().rename('training'), how='outer').reset_index()
     return t.fillna({'n': 0, 'training': 0}).astype({'n': int, 'training': int})
 
 def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:dict|None=None):
@@ -339,7 +342,7 @@ def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:
         for j, s in enumerate(sorted(set(mc[mc.method == m].setting), key=lambda s: (s != 'paper', s))):
             c = mc[(mc.method == m) & (mc.setting == s)].sort_values('views_seen')
             full, n = c[c.n >= c.seeds], c.seeds.iloc[0]                  # the views every seed has reached ...
-            name = PAPER_METHODS.get(m, m) + ('' if s == 'paper' else f', {s}')
+            name = curve_name(m, s)
             more = ('' if len(full) == len(c) else f" to {full.views_seen.max() / 1e6:.1f}M; fewer after, faint" if len(full)
                     else '; no view that all reached: faint')
             style = dict(marker='o' if s == 'paper' else 's', ms=3, c=f'C{i}', ls=('-', '--', ':', '-.')[j % 4])
