@@ -176,7 +176,7 @@ def cpu_ablations(seed:int=0) -> list:
     n, views = ABLATION_BUDGET['train_size'], ABLATION_BUDGET['views']
     base = lambda m, J: dict(dataset='fashion_mnist', method=m, seed=seed, n_views=J, train_size=n, epochs=max(1, views // (n * J)),
                              lr=CPU_BUDGETS[m]['lr'])
-    b = lambda p: f"cpu ablation: {p['epochs']} epochs x {n // 1000}k images x J={p['n_views']}"
+    b = lambda p: 'cpu ablation: ' + _budget(p, f'{n // 1000}k')
     specs = [RunSpec(f'n_views/fashion_mnist/J{J}/seed{seed}', p, ABLATION_EVAL, 'n_views', b(p)) for J in (2, 4, 6, 8, 10) if (p := base('simvae', J))]
     specs += [RunSpec(f'n_views_epochs/fashion_mnist/J{J}/seed{seed}', p, ABLATION_EVAL, 'n_views_epochs', b(p))
               for J in (2, 4, 6, 8, 10) if (p := {**base('simvae', J), 'epochs': ABLATION_EPOCHS})]
