@@ -23,7 +23,7 @@ from .gmm import fit_gmm, regularised
 
 # %% auto #0
 __all__ = ['QUICK_EVAL', 'EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'ProbeStack', 'Adam', 'fit_probes',
-           'knn_accuracy', 'knn_val_k', 'cluster_accuracy', 'gmm_scores', 'content_scores']
+           'knn_accuracy', 'knn_val_k', 'cluster_accuracy', 'gmm_scores', 'content_scores', 'gmm_optima']
 
 # %% ../nbs/30_content.ipynb #e2b48cc4
 QUICK_EVAL = dict(probe_epochs=5, gmm_inits=1, max_train=2000, max_test=1000, style_train=1000, style_test=500)   # EvalConfig.quick's settings
@@ -304,3 +304,28 @@ def content_scores(train:dict, test:dict,     # {'x': (N,L) features, 'y': (N,) 
                 details=dict(knn_curve=knn.round(3).tolist(), knn_val_curve=None if val_curve is None else val_curve.round(3).tolist(), linear_acc_best=float(pr.curve['linear'][:, 0].max()),
                              mlp_acc_best=float(pr.curve['mlp'][:, 0].max()), gmm_converged=gmm['converged'],
                              gmm_lower_bound=gmm['lower_bound'], gmm_reg_covar=gmm['reg_covar'], seconds={k: round(v, 3) for k, v in t.items()}))
+
+# %% ../nbs/30_content.ipynb #2aa49755
+def gmm_optima(x_train:np.ndarray, y_train:np.ndarray,   # the features the GMM is fitted on; their labels (for the label start only)
+               x_test:np.ndarray, y_test:np.ndarray,     # the features and labels it is scored on
+               n_components:int,                         # the number of classes (A.7.5)
+               inits:int=20,                             # single k-means starts, seeds seed, seed+1, ...
+               max_iter:int=100, seed:int=0,             # as the protocol's fit
+              ) -> dict:
+    """Test accuracy and lower bound (mean log-likelihood per sample) of `inits` fits of one k-means start each, their
+    correlation, and the same for EM started from the class-conditional Gaussians (class frequencies, means, and
+    covariances with scikit-learn's 1e-6 on the diagonal). A diagnostic: the label start uses the training labels."""
+    if not (isinstance(inits, int) and inits >= 2): raise ValueError(f'inits must be an integer >= 2 (a correlation needs two fits), got {inits!r}')
+    t0 = time.perf_counter()
+    x, xt, y = np.asarray(x_train, np.float64), np.asarray(x_test, np.float64), np.asarray(y_train)
+    cls = [x[y == c] for c in range(n_components)]
+    if min(map(len, cls)) < 2 or len(np.unique(y)) != n_components:
+        raise ValueError(f'y_train must hold every class 0..{n_components - 1} at least twice (its classes: {np.unique(y).tolist()[:12]})')
+    single = [fit_gmm(x, n_components, 1, max_iter, seed=seed + i) for i in range(inits)]
+    acc = np.array([cluster_accuracy(y_test, g.predict(xt)) for g in single]); lb = np.array([g.lower_bound for g in single])
+    prec = np.stack([np.linalg.inv(np.cov(c.T, bias=True) + 1e-6 * np.eye(x.shape[1])) for c in cls])
+    lab = fit_gmm(x, n_components, max_iter=max_iter, weights_init=np.array([len(c) for c in cls]) / len(x),
+                  means_init=np.stack([c.mean(0) for c in cls]), precisions_init=(prec + prec.transpose(0, 2, 1)) / 2)
+    corr = float(np.corrcoef(lb, acc)[0, 1]) if acc.std() > 0 and lb.std() > 0 else float('nan')   # undefined when all starts agree
+    return dict(single_acc=acc.tolist(), single_lb=lb.tolist(), corr=corr, label_acc=float(cluster_accuracy(y_test, lab.predict(xt))),
+                label_lb=float(lab.lower_bound), seconds=time.perf_counter() - t0)

@@ -10,13 +10,13 @@ import numpy as np
 
 from .data import load_dataset
 from .run import (CONFIG, CHECKPOINT, EVAL, FEATURES, atomic_write, cached, check_run_dir, file_digest, load_run,
-                           read_json, resolve_device, run_lock)
-from .content import EvalConfig, content_scores, has_head, limit_threads
+                           load_checkpoint, read_json, resolve_device, run_lock)
+from .content import EvalConfig, content_scores, gmm_optima, has_head, limit_threads
 from .objectives import encode_images
 from .style import augmentation_style, augmented_features, celeba_style, shapes_style
 
 # %% auto #0
-__all__ = ['STYLE_PROBES', 'validation_rows', 'evaluate_run']
+__all__ = ['STYLE_PROBES', 'validation_rows', 'evaluate_run', 'gmm_optima_run']
 
 # %% ../nbs/32_evaluation.ipynb #b3ecd331
 def validation_rows(rcfg, n:int) -> tuple:
@@ -104,3 +104,24 @@ def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
         f"GMM {ev['gmm_acc']:.1f}  NMI {ev['nmi']:.1f}  ARI {ev['ari']:.1f}  | augmentation R² {style['augmentation_r2']:.1f}  "
         f"| {T['total']:.1f} s")
     return ev
+
+# %% ../nbs/32_evaluation.ipynb #82d47e22
+def gmm_optima_run(run_dir,              # an evaluated run directory (eval.json, features/train.pt, features/test.pt)
+                   inits:int=20,         # single k-means starts (gmm_optima)
+                   force:bool=False,     # recompute even if cached
+                  ) -> dict:
+    "`gmm_optima` on a run's cached features, with the protocol's GMM accuracy, lower bound and number of starts beside."
+    run_dir = check_run_dir(run_dir)
+    if not (run_dir / EVAL).exists(): raise FileNotFoundError(f'{run_dir} has no {EVAL}: evaluate the run first (evaluate_run, or nbs/evaluate.ipynb)')
+    ev = read_json(run_dir / EVAL); cfg = EvalConfig.from_dict(ev['protocol'])
+    paths = [run_dir / FEATURES / f'{s}.pt' for s in ('train', 'test')]
+    if not all(p.exists() for p in paths):
+        raise FileNotFoundError(f'{run_dir} has no cached features ({", ".join(p.name for p in paths if not p.exists())} missing in {FEATURES}/): evaluate_run writes them')
+    tr, te = (load_checkpoint(p) for p in paths)
+    key = {'train': tr['key'], 'test': te['key'], 'inits': inits, 'max_iter': cfg.gmm_max_iter, 'seed': cfg.seed, 'format': 1}
+    def compute():
+        with limit_threads(cfg.threads):
+            return gmm_optima(tr['value']['x'], tr['value']['y'], te['value']['x'], te['value']['y'], tr['value']['n_classes'],
+                              inits, cfg.gmm_max_iter, cfg.seed)
+    with run_lock(run_dir, 'looking at its GMM optima'): out = cached(run_dir / FEATURES / 'gmm_optima.pt', key, compute, force)
+    return {**out, 'gmm_acc': ev['gmm_acc'], 'lower_bound': ev['details']['gmm_lower_bound'], 'gmm_inits': ev['protocol']['gmm_inits']}
