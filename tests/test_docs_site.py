@@ -79,6 +79,27 @@ def test_internal_links_resolve(site):
     assert not broken, 'broken internal links:\n' + '\n'.join(broken)
 
 
+class _Text(HTMLParser):
+    "A page's visible prose: text outside code, scripts and styles."
+    SKIP = {'code', 'pre', 'script', 'style'}
+    def __init__(self):
+        super().__init__(); self.depth, self.parts = 0, []
+    def handle_starttag(self, tag, attrs): self.depth += tag in self.SKIP
+    def handle_endtag(self, tag): self.depth -= tag in self.SKIP and self.depth > 0
+    def handle_data(self, data):
+        if not self.depth: self.parts.append(data)
+
+
+def test_no_markdown_link_left_unrendered(site):
+    "A markdown link whose text nbdev turned into a link of its own ([`name`](page.html)) renders as '[ name ](page.html)'."
+    out, _ = site
+    left = []
+    for page in out.rglob('*.html'):
+        t = _Text(); t.feed(page.read_text(encoding='utf-8'))
+        left += [f'{page.name}: {m}' for m in re.findall(r'\]\([^)\s]+\)', ''.join(t.parts))]
+    assert not left, 'markdown links shown as text (write `name` alone, or [words](page.html), not [`name`](page.html)):\n' + '\n'.join(left)
+
+
 def test_readme_is_generated_from_index(site):
     _, readme = site
     assert readme.read_text() == (ROOT / 'README.md').read_text(), \
