@@ -19,8 +19,9 @@ from .run import CONFIG, METRICS, SPEC, read_metrics, read_json
 __all__ = ['RESULT_COLUMNS', 'PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'CURVE_COLUMNS', 'ABLATIONS', 'ABLATION_PROBES',
            'eval_rows', 'collect_results', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table',
            'paper_vs_ours', 'content_vs_style', 'findings', 'run_setting', 'curve_name', 'online_curves', 'mean_curves',
-           'crossing', 'crossing_text', 'curve_table', 'finished_curves', 'final_points', 'accuracy_over_views',
-           'search_choice', 'chosen_curves', 'ablation_figure', 'style_table', 'figure5', 'figure6']
+           'crossing', 'crossing_text', 'curve_table', 'finished_curves', 'final_points', 'paper_first',
+           'accuracy_over_views', 'search_choice', 'chosen_curves', 'ablation_figure', 'style_table', 'figure5',
+           'figure6']
 
 # %% ../nbs/33_results.ipynb #2eb91423
 RESULT_COLUMNS = ['run', 'dataset', 'method', 'seed', 'layer', 'group', 'task', 'probe', 'metric', 'value']
@@ -331,32 +332,44 @@ def final_points(curves:pd.DataFrame) -> pd.DataFrame:
     t = t.join(end[~done].groupby(keys).size().rename('training'), how='outer').reset_index()
     return t.fillna({'n': 0, 'training': 0}).astype({'n': int, 'training': int})
 
+def paper_first(setting:str) -> tuple:
+    "Sort key for a method's settings: the paper's first, then the others by name."
+    return (setting != 'paper', setting)
+
 def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:dict|None=None):
-    "Validation kNN against views processed, one line per method and setting (mean over seeds, ± s.e. where there are several): a colour per method, the paper's setting solid, others dashed."
+    """Validation kNN against views processed, one line per method and setting: a colour per method, the paper's
+    setting solid, others dashed. The line is the mean over the seeds that finished their budget (± s.e. where there
+    are several), drawn where every one of them has a point; seeds still training are drawn apart, faint (their mean),
+    so a seed that has just started does not fade a finished curve. Where no seed has finished, the line is the mean
+    over all of them where every seed has a point, and faint beyond."""
     import matplotlib.pyplot as plt
-    mc = mean_curves(curves.query('dataset == @dataset'))
-    if mc.empty: raise ValueError(f'no online kNN curve on {dataset}')
+    cv = curves.query('dataset == @dataset')
+    if cv.empty: raise ValueError(f'no online kNN curve on {dataset}')
     fig, ax = plt.subplots(figsize=(6.4, 4))
-    ms = set(mc.method)
+    ms = set(cv.method)
     for i, m in enumerate([m for m in PAPER_METHODS if m in ms] + sorted(ms - set(PAPER_METHODS))):
-        for j, s in enumerate(sorted(set(mc[mc.method == m].setting), key=lambda s: (s != 'paper', s))):
-            c = mc[(mc.method == m) & (mc.setting == s)].sort_values('views_seen')
-            full, n = c[c.n >= c.seeds], c.seeds.iloc[0]                  # the views every seed has reached ...
-            name = curve_name(m, s)
+        for j, s in enumerate(sorted(set(cv[cv.method == m].setting), key=paper_first)):
+            k = cv[(cv.method == m) & (cv.setting == s)]
+            fin = k.run.isin(finished_curves(k).run)
+            c = mean_curves(k[fin] if fin.any() else k).sort_values('views_seen')   # the seeds the line averages
+            full, n = c[c.n >= c.seeds], c.seeds.iloc[0]                  # the views every one of them has reached ...
             more = ('' if len(full) == len(c) else f" to {full.views_seen.max() / 1e6:.1f}M; fewer after, faint" if len(full)
                     else '; no view that all reached: faint')
+            faint = [c[c.views_seen >= full.views_seen.max()] if len(full) else c] if more else []   # ... and, faint, the rest
+            if fin.any() and not fin.all():                                # seeds still training beside finished ones
+                more += f'; {k[~fin].seed.nunique()} still training, faint'
+                faint.append(mean_curves(k[~fin]).sort_values('views_seen'))
             style = dict(marker='o' if s == 'paper' else 's', ms=3, c=f'C{i}', ls=('-', '--', ':', '-.')[j % 4])
-            ax.plot(full.views_seen / 1e6, full['mean'], **style, label=f"{name} ({n} seed{'s' if n > 1 else ''}{more})")
+            ax.plot(full.views_seen / 1e6, full['mean'], **style, label=f"{curve_name(m, s)} ({n} seed{'s' if n > 1 else ''}{more})")
             ax.fill_between(full.views_seen / 1e6, full['mean'] - full.se, full['mean'] + full.se, color=f'C{i}', alpha=0.2)
-            if more:                                                       # ... and, faint, the mean of the seeds that went further
-                rest = c[c.views_seen >= full.views_seen.max()] if len(full) else c
-                ax.plot(rest.views_seen / 1e6, rest['mean'], **style, alpha=0.35, lw=1)
+            for f in faint: ax.plot(f.views_seen / 1e6, f['mean'], **style, alpha=0.35, lw=1)
     for label, v in (marks or {}).items():
         ax.axvline(v / 1e6, c='0.6', ls=':', lw=1); ax.annotate(label, (v / 1e6, 0.02), xycoords=('data', 'axes fraction'), fontsize=7, rotation=90, ha='right')
     ax.set(xlabel='augmented views processed (millions)', ylabel='validation kNN accuracy (%, k = 10)',
            title=f'{PAPER_DATASETS.get(dataset, dataset)}: accuracy over compute')
     ax.legend(fontsize=8); fig.tight_layout()
     return fig
+
 
 # %% ../nbs/33_results.ipynb #75082106
 def search_choice(curves:pd.DataFrame, dataset:str='fashion_mnist') -> pd.DataFrame:
