@@ -44,7 +44,7 @@ def test_papermill_writes_eval_json(runs, tmp_path, method):
         assert isinstance(ev[k], (int, float)) and ev[k] == ev[k], (k, ev[k])      # a number, not NaN
     for k in ('knn_acc', 'linear_acc', 'mlp_acc', 'gmm_acc'): assert 0 <= ev[k] <= 100, (k, ev[k])
     assert 1 <= ev['knn_k'] <= 15 and isinstance(ev['knn_k'], int)
-    assert 1 <= ev['knn_val_k'] <= 15 and ev['knn_acc_val_k'] == ev['details']['knn_curve'][ev['knn_val_k'] - 1]
+    assert 1 <= ev['knn_val_k'] <= 15 and abs(ev['knn_acc_val_k'] - ev['details']['knn_curve'][ev['knn_val_k'] - 1]) <= 5e-4   # the curve is stored to 3 decimals
     assert -100 <= ev['ari'] <= 100 and 0 <= ev['nmi'] <= 100
     st = ev['style']
     assert {'crop_x', 'crop_y', 'crop_area', 'crop_ratio', 'flip', 'brightness', 'hue'} <= set(st['augmentation'])
