@@ -370,7 +370,6 @@ def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:
     ax.legend(fontsize=8); fig.tight_layout()
     return fig
 
-
 # %% ../nbs/33_results.ipynb #75082106
 def search_choice(curves:pd.DataFrame, dataset:str='fashion_mnist') -> pd.DataFrame:
     """The validation search (sweep group 'search'): per method and setting, the online validation kNN at the end of
