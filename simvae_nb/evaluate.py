@@ -97,6 +97,7 @@ def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
     ev.update(style=style, post_head=None if post is None else {k: v for k, v in post.items() if k != 'details'},
               details=content['details'],
               run={'dataset': rcfg.dataset, 'method': rcfg.method, 'seed': rcfg.seed, 'epochs': rcfg.epochs, 'target_epochs': rcfg.target_epochs,
+                   'checkpoint': base['checkpoint'],   # the SHA-256 of the checkpoint scored: readers check it against the one beside
                    'train_size': rcfg.train_size, 'n_views': rcfg.n_views, 'latent_dim': rcfg.latent_dim, 'arch': rcfg.arch},
               protocol=cfg.to_dict(), device=str(dev), seconds={k: round(v, 2) for k, v in T.items()})
     atomic_write(run_dir / EVAL, json.dumps(ev, indent=1).encode())

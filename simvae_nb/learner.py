@@ -22,7 +22,8 @@ from .augment import make_views
 from .methods import METHODS
 from .objectives import encode_images
 from .run import (TrainConfig, CONFIG, METRICS, CHECKPOINT, LOG, RunFileError, atomic_write, save_checkpoint,
-                           load_checkpoint, checkpoint_digest, read_metrics, resolve_device, resolve_precision, run_lock, load_run)
+                           load_checkpoint, checkpoint_digest, read_metrics, resolve_device, resolve_precision, run_lock, load_run,
+                           machine_facts)
 
 # %% auto #0
 __all__ = ['rng_state', 'set_rng_state', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback',
@@ -58,7 +59,8 @@ class NonFiniteLossError(RuntimeError):
 # %% ../nbs/20_learner.ipynb #f9e11b7d
 class MetricsCB(Callback):
     """The epoch's metrics: the running sums of the loss terms (`learn.sums`) and views/s while it runs; at its end
-    `learn.last_metrics` (the mean of every term, `extra`, views/s, seconds), appended to `learn.history`."""
+    `learn.last_metrics` (the mean of every term, `extra`, views/s, seconds, and the views and training seconds so far),
+    appended to `learn.history`."""
     order = -20
     def __init__(self, extra:dict|None=None): self.extra = extra or {}     # e.g. the lr and precision, on every line
     def before_epoch(self, learn):
@@ -71,7 +73,9 @@ class MetricsCB(Callback):
         learn.views_per_s = learn.n_batches * learn.batches.views_per_step / max(elapsed, 1e-9)
         n = max(learn.n_batches, 1)
         learn.last_metrics = {'epoch': learn.epoch, 'step': learn.step, **{k: float(v) / n for k, v in learn.sums.items()},
-                              **self.extra, 'views_per_s': round(learn.views_per_s, 1), 'seconds': round(elapsed, 3)}
+                              **self.extra, 'views_per_s': round(learn.views_per_s, 1), 'seconds': round(elapsed, 3),
+                              'views_seen': learn.epoch * learn.n_batches * learn.batches.views_per_step,    # every epoch alike
+                              'train_seconds': round(sum(h.get('seconds', 0) for h in learn.history) + elapsed, 3)}
         learn.history.append(learn.last_metrics)
 
 class DDPCB(Callback):
@@ -138,15 +142,13 @@ class ProgressCB(Callback):
 # %% ../nbs/20_learner.ipynb #33b00d20
 class OnlineEvalCB(Callback):
     """Every `every` epochs (and after the last), the validation split's kNN accuracy from the training images'
-    representations — solo-learn's online kNN: `val_knn_acc` (k = `k`, fixed), `views_seen` and `train_seconds` so far join
+    representations — solo-learn's online kNN: `val_knn_acc` (k = `k`, fixed) and `eval_seconds` join
     that epoch's line of `metrics.jsonl`."""
     order = 15                                              # after MetricsCB made the line, before it is written
     def __init__(self, every:int, labels:Tensor, val_images:Tensor, val_labels:Tensor, k:int=10, max_ref:int=20000):
         self.every, self.labels, self.val_images, self.val_labels, self.k, self.max_ref = every, labels, val_images, val_labels, k, max_ref
     def after_epoch(self, learn):
-        m = learn.last_metrics; prev = learn.history[-2] if len(learn.history) > 1 else {}
-        m.update(views_seen=prev.get('views_seen', 0) + learn.n_batches * learn.batches.views_per_step,
-                 train_seconds=round(prev.get('train_seconds', 0) + m['seconds'], 3))
+        m = learn.last_metrics                              # MetricsCB counted views_seen and train_seconds
         if not learn.main_process or not (learn.epoch % self.every == 0 or learn.epoch == learn.epochs): return
         from simvae_nb.content import knn_accuracy           # the evaluation's own kNN (a layer above: imported here only)
         t0 = time.perf_counter()
@@ -369,7 +371,8 @@ def make_learner(cfg:TrainConfig, cbs:list|None=None) -> Learner:
             raise ValueError(f'{len(images)} training images are fewer than one batch of {cfg.images_per_step}')
         batches = ViewBatches(images, cfg.n_views, cfg.recipe, per_rank, cfg.seed, rank, world, None if method.trainable else 0)
         run = {'simvae_nb': simvae_nb.__version__, 'torch': torch.__version__, 'device': str(device), 'world_size': world,
-               'precision': precision, 'data_source': ds.source, 'images': len(images), 'validation_images': [n_train, len(ds)], 'flush_denormal': flush}
+               'precision': precision, 'data_source': ds.source, 'images': len(images), 'validation_images': [n_train, len(ds)], 'flush_denormal': flush,
+               'machine': machine_facts()}
         std = [MetricsCB({'lr': cfg.lr, 'precision': precision}), PrecisionCB(precision, device.type == 'cuda' and cfg.arch == 'resnet'),
                NonFiniteCB(), CheckpointCB(cfg, ck), RunDirCB(cfg, run, stack)]
         if distributed: std.append(DDPCB())

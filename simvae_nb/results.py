@@ -13,15 +13,16 @@ import pandas as pd
 
 from .methods import METHODS
 from .vaes import ALG1_VAR
-from .run import CONFIG, METRICS, SPEC, read_metrics, read_json
+from .run import iter_runs
 
 # %% auto #0
-__all__ = ['RESULT_COLUMNS', 'PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'CURVE_COLUMNS', 'ABLATIONS', 'ABLATION_PROBES',
-           'eval_rows', 'collect_results', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table',
-           'paper_vs_ours', 'content_vs_style', 'findings', 'run_setting', 'curve_name', 'online_curves', 'mean_curves',
-           'crossing', 'crossing_text', 'curve_table', 'finished_curves', 'final_points', 'paper_first',
-           'accuracy_over_views', 'search_choice', 'chosen_curves', 'ablation_figure', 'style_table', 'figure5',
-           'figure6']
+__all__ = ['RESULT_COLUMNS', 'PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'VERDICT_RULE', 'CLAIMS', 'MEASURES',
+           'BUDGET_MEASURES', 'CURVE_COLUMNS', 'ABLATIONS', 'ABLATION_PROBES', 'eval_rows', 'current_runs',
+           'collect_results', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table', 'paper_vs_ours',
+           'content_vs_style', 'verdict', 'verdicts', 'claim_verdict', 'findings_table', 'budget_table', 'curve_name',
+           'online_curves', 'mean_curves', 'crossing', 'crossing_text', 'curve_table', 'finished_curves',
+           'final_points', 'paper_first', 'accuracy_over_views', 'accuracy_over_compute', 'search_choice',
+           'chosen_curves', 'ablation_figure', 'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/33_results.ipynb #2eb91423
 RESULT_COLUMNS = ['run', 'dataset', 'method', 'seed', 'layer', 'group', 'task', 'probe', 'metric', 'value']
@@ -49,11 +50,17 @@ def eval_rows(ev:dict, run:str='') -> list:
             for probe in ('linear', 'mlp'): add('pre', 'celeba', task, probe, 'acc', v[probe])
     return rows
 
-def collect_results(*roots) -> pd.DataFrame:
-    "The long table of every `eval.json` under `roots` (searched recursively)."
-    rows = []
-    for root in roots:
-        for f in sorted(Path(root).rglob('eval.json')): rows += eval_rows(json.loads(f.read_text()), str(f.parent))
+def current_runs(*roots, log=print) -> list:
+    "The evaluated runs under `roots` whose `eval.json` scores their finished model; each other one is named, with why and its fix, through `log`."
+    out = []
+    for rf in iter_runs(*roots, evaluated=True):
+        if (why := rf.eval_problem()): log(f'left out: {why}')
+        else: out.append(rf)
+    return out
+
+def collect_results(*roots, log=print) -> pd.DataFrame:
+    "The long table of every current `eval.json` under `roots` (searched recursively; stale or unfinished ones are left out, and said so)."
+    rows = [r for rf in current_runs(*roots, log=log) for r in eval_rows(rf.eval, str(rf.path))]
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 def summarise(df:pd.DataFrame) -> pd.DataFrame:
@@ -183,59 +190,105 @@ def content_vs_style(summary:pd.DataFrame, dataset:str='fashion_mnist', probe:st
     return fig
 
 # %% ../nbs/33_results.ipynb #5bde7f09
-def findings(summary:pd.DataFrame, dataset:str='fashion_mnist', budget:str='',
-             links:dict|None=None,   # {'H1': markdown, ...}: where the report shows each claim, appended to its paragraph
-             h3_over_compute:str='', # what the accuracy-over-views curves say (e.g. `crossing_text`), appended to H3
-            ) -> str:
-    "H1, H2 and H3 of the paper (§5), each with its verdict on our runs of `dataset`, our numbers and the paper's (markdown)."
-    s = summary.query('dataset == @dataset and layer == "pre"')
-    pn = paper_numbers().query('dataset == @dataset')
-    def ours(m, probe, metric='acc', group='content', task=None):
-        q = s[(s.method == m) & (s.probe == probe) & (s.metric == metric) & (s.group == group) & ((s.task == task) if task else True)]
-        return float(q['mean'].iloc[0]) if len(q) else float('nan')
-    def paper(m, probe, metric='acc'):
-        q = pn[(pn.method == m) & (pn.probe == probe) & (pn.metric == metric)]
-        return float(q['mean'].iloc[0]) if len(q) else float('nan')
-    have = set(s.method)
-    knn = lambda m: ours(m, 'knn_val') if not math.isnan(ours(m, 'knn_val')) else ours(m, 'knn')
-    disc = [m for m in have if METHODS[m].trainable and not METHODS[m].generative]
-    vaes = [m for m in ('vae', 'beta_vae', 'cr_vae') if m in have]
-    if 'simvae' not in have or not disc or not vaes: return f'Findings need SimVAE, another VAE and a discriminative method on {dataset}.'
-    bd = max(disc, key=knn); verdict = lambda ok: '*holds*' if ok else '*does not hold*'   # inside the bold claim
-    h1 = knn('simvae') > knn(bd)
-    flip = {m: ours(m, 'mlp', 'acc', 'augmentation', 'flip') for m in have}
-    gen_f, dis_f = np.mean([flip[m] for m in have if METHODS[m].generative]), np.mean([flip[m] for m in disc])
-    h2 = gen_f > dis_f + 5
-    rows = [(p, lab) for p, lab in (('knn_val', 'kNN'), ('mlp', 'MLP probe'), ('linear', 'linear probe'), ('gmm', 'GMM'))]
-    best = {p: max(vaes, key=lambda m: ours(m, p) if p != 'knn_val' else knn(m)) for p, _ in rows}
-    wins = {p: (knn('simvae') if p == 'knn_val' else ours('simvae', p)) > (knn(best[p]) if p == 'knn_val' else ours(best[p], p)) for p, _ in rows}
-    h3 = all(wins.values())
-    f = lambda v: '—' if math.isnan(v) else f'{v:.1f}'
-    pk = lambda m: paper(m, 'knn')
-    lines = [f"**H1 — SimVAE does self-supervised learning where the data can be modelled: {verdict(h1)}.** kNN accuracy "
-             f"SimVAE {f(knn('simvae'))} vs the best discriminative method ({PAPER_METHODS[bd]}) {f(knn(bd))}, the random encoder "
-             f"{f(knn('random')) if 'random' in have else '—'} (paper: {f(pk('simvae'))} vs {f(pk(bd))}).",
-             f"**H2 — SimVAE keeps more style than discriminative methods: {verdict(h2)}.** A view's flip is predicted from its "
-             f"representation with {f(gen_f)} % accuracy on average for the generative methods (SimVAE {f(flip['simvae'])} %) and "
-             f"{f(dis_f)} % for the discriminative ones (chance 50 %).",
-             f"**H3 — SimVAE learns better representations than the other VAE-based objectives: {verdict(h3)}.** " +
-             '; '.join(f"{lab}: SimVAE {f(knn('simvae') if p == 'knn_val' else ours('simvae', p))} vs {PAPER_METHODS[best[p]]} "
-                       f"{f(knn(best[p]) if p == 'knn_val' else ours(best[p], p))} (paper {f(paper('simvae', 'knn' if p == 'knn_val' else p))} vs "
-                       f"{f(paper(best[p], 'knn' if p == 'knn_val' else p))})" for p, lab in rows) + '.']
-    if h3_over_compute: lines[2] += f' Over compute: {h3_over_compute}'
-    for i, h in enumerate(('H1', 'H2', 'H3')):
-        if (links or {}).get(h): lines[i] += f' See {links[h]}.'
-    if budget: lines.append(f'Budget: {budget}.')
-    return '\n\n'.join(lines)
+VERDICT_RULE = ("A claim *holds* where SimVAE's mean is above its strongest rival's by more than twice the standard error of "
+                "the difference (√(se₁² + se₂²), each the standard error over seeds); *does not hold* where it is below by more "
+                "than that; *tie* in between. With one seed on either side there is no error to compare with: the row says "
+                "*one seed* and which side is ahead, and no verdict is settled.")
+
+def verdict(diff:float,            # SimVAE's mean minus its rival's
+            se:float,              # the standard error of that difference (NaN: a side has one seed)
+            margin:float=2.0,      # how many standard errors make a difference
+           ) -> str:
+    "`VERDICT_RULE` applied to one difference: 'holds', 'does not hold', 'tie', or 'one seed: ahead/behind/level'."
+    if diff is None or math.isnan(diff): return 'no result'
+    if se is None or math.isnan(se): return 'one seed: ' + ('ahead' if diff > 0 else 'behind' if diff < 0 else 'level')
+    return 'holds' if diff > margin * se else 'does not hold' if diff < -margin * se else 'tie'
+
+CLAIMS = {   # claim: (the paper's words (§5), the rivals, the measures)
+    'H1': ('SimVAE achieves self-supervised learning where the data can be modelled: it beats the discriminative methods', 'discriminative', ('knn_val', 'mlp')),
+    'H2': ('SimVAE retains more style information than discriminative objectives', 'discriminative', ('flip',)),
+    'H3': ('SimVAE learns better representations than the other VAE-based objectives', 'generative', ('knn_val', 'mlp', 'linear', 'gmm')),
+}
+MEASURES = {'knn_val': 'kNN (k on validation)', 'mlp': 'MLP probe', 'linear': 'linear probe', 'gmm': 'GMM',
+            'flip': 'style: flip predicted from one view (MLP, %)'}
+_PAPER_PROBE = {'knn_val': 'knn', 'mlp': 'mlp', 'linear': 'linear', 'gmm': 'gmm'}   # the paper's kNN picks k on test
+
+def _stat(s:pd.DataFrame, m:str, measure:str):
+    "(mean, se, n) of method `m` on `measure` in a summary, or None."
+    if measure == 'flip': q = s[(s.method == m) & (s.group == 'augmentation') & (s.task == 'flip') & (s.probe == 'mlp')]
+    else: q = s[(s.method == m) & (s.group == 'content') & (s.probe == measure) & (s.metric == 'acc')]
+    return (float(q['mean'].iloc[0]), float(q.se.iloc[0]), int(q.n.iloc[0])) if len(q) else None
+
+def verdicts(framings:dict,            # {framing in words: `summarise` of its runs}, e.g. {'equal epochs (400)': summary}
+             dataset:str='fashion_mnist',
+            ) -> pd.DataFrame:
+    "One row per claim, framing and measure: SimVAE and its strongest rival (mean, se, seeds), their difference, the paper's numbers, the verdict."
+    pn = {(r.method, r.probe): r.mean for r in paper_numbers().query('dataset == @dataset and metric == "acc"').itertuples()}
+    rows = []
+    for framing, summ in framings.items():
+        s = summ.query('dataset == @dataset and layer == "pre"')
+        for claim, (words, kind, measures) in CLAIMS.items():
+            pool = [m for m in PAPER_METHODS if m in set(s.method) and METHODS[m].trainable and m != 'simvae' and METHODS[m].generative == (kind == 'generative')]
+            for me in measures:
+                a, rivals = _stat(s, 'simvae', me), {m: st for m in pool if (st := _stat(s, m, me))}
+                if a is None or not rivals: continue
+                rival = max(rivals, key=lambda m: rivals[m][0]); b = rivals[rival]   # the first in the tables' order on a tie
+                se = math.sqrt(a[1] ** 2 + b[1] ** 2) if a[2] > 1 and b[2] > 1 else float('nan')
+                pa, pb = (pn.get((m, _PAPER_PROBE.get(me))) for m in ('simvae', rival))
+                rows.append(dict(claim=claim, framing=framing, measure=me, simvae=a[0], simvae_se=a[1], simvae_n=a[2], rival=rival,
+                                 rival_mean=b[0], rival_se=b[1], rival_n=b[2], difference=a[0] - b[0], se=se,
+                                 paper_simvae=pa, paper_rival=pb, verdict=verdict(a[0] - b[0], se)))
+    return pd.DataFrame(rows)
+
+def claim_verdict(v:list) -> str:
+    "One claim in one framing, over its measures: 'holds' only where every measure holds; 'does not hold' where any does not; else 'tie' or 'one seed: ahead on i of n'."
+    if any(x == 'does not hold' for x in v): return 'does not hold'
+    if v and all(x == 'holds' for x in v): return 'holds'
+    if any(x.startswith('one seed') for x in v): return f"one seed: ahead on {sum(x.endswith('ahead') for x in v)} of {len(v)}"
+    return 'tie'
+
+def findings_table(v:pd.DataFrame,          # `verdicts`
+                   links:dict|None=None,    # {'H1': a markdown link to where the report shows it, ...}
+                   per_measure:bool=True,   # a row per measure; False: a row per claim and framing (claim_verdict)
+                  ) -> pd.DataFrame:
+    "The findings as the report and the README show them: claim, framing, ours, the paper's, verdict."
+    f = lambda m, se, n: f'{m:.1f}' + ('' if n < 2 else f' ± {se:.1f}') + f' ({n})'
+    paper = lambda a, b: '—' if a is None or b is None or math.isnan(a) or math.isnan(b) else f'{a:.1f} vs {b:.1f}'
+    if per_measure:
+        t = pd.DataFrame({'claim': v.claim, 'framing': v.framing, 'measure': v.measure.map(MEASURES),
+                          'SimVAE': [f(r.simvae, r.simvae_se, r.simvae_n) for r in v.itertuples()],
+                          'strongest rival': [f'{PAPER_METHODS[r.rival]} {f(r.rival_mean, r.rival_se, r.rival_n)}' for r in v.itertuples()],
+                          'difference': [f'{r.difference:+.1f}' + ('' if math.isnan(r.se) else f' ± {r.se:.1f}') for r in v.itertuples()],
+                          'paper (SimVAE vs rival)': [paper(r.paper_simvae, r.paper_rival) for r in v.itertuples()], 'verdict': v.verdict})
+    else:
+        g = v.groupby(['claim', 'framing'], sort=False)
+        t = pd.DataFrame([dict(claim=c, framing=fr, ours='; '.join(f"{MEASURES[r.measure].split(' (')[0]} {r.simvae:.1f} vs {PAPER_METHODS[r.rival]} {r.rival_mean:.1f}"
+                                                                   for r in d.itertuples()),
+                               verdict=claim_verdict(list(d.verdict))) for (c, fr), d in g])
+    if len(t) and links: t['claim'] = [f'{c} ({links[c]})' if c in links else c for c in t.claim]
+    return t
+
+# %% ../nbs/33_results.ipynb #2df3aba7
+BUDGET_MEASURES = {'mlp': 'MLP probe', 'knn_val': 'kNN (k on validation)', 'knn': 'kNN (paper: best k on test)', 'linear': 'linear probe', 'gmm': 'GMM'}
+
+def budget_table(summaries:dict,            # {budget in words: `summarise` of its runs}
+                 dataset:str='fashion_mnist',
+                 measures=tuple(BUDGET_MEASURES),
+                ) -> pd.DataFrame:
+    "Table 1's (and 5's) column of `dataset` at each budget beside the paper's: a row per method, columns (measure, source)."
+    pn = {(r.method, r.probe): (r.mean, r.se) for r in paper_numbers().query('dataset == @dataset and metric == "acc"').itertuples()}
+    pick = lambda s: s[(s.dataset == dataset) & (s.layer == 'pre') & (s.group == 'content') & (s.metric == 'acc')]
+    ours = {b: {(r.method, r.probe): (r.mean, r.se, r.n) for r in pick(s).itertuples()} for b, s in summaries.items()}
+    methods = [m for m in PAPER_METHODS if any((m, p) in o for o in ours.values() for p in measures)]
+    cols = pd.MultiIndex.from_tuples([(BUDGET_MEASURES[p], src) for p in measures for src in ['paper', *summaries]])
+    paper = lambda m, p: _fmt(*pn[(m, 'knn' if p == 'knn_val' else p)]) + (' (test k)' if p == 'knn_val' else '') if (m, 'knn' if p == 'knn_val' else p) in pn else '—'
+    data = [[paper(m, p) if src == 'paper' else _fmt(*ours[src].get((m, p), (None, None, None))) for p in measures for src in ['paper', *summaries]]
+            for m in methods]
+    return pd.DataFrame(data, [PAPER_METHODS[m] for m in methods], cols)
 
 # %% ../nbs/33_results.ipynb #17a50f29
 CURVE_COLUMNS = ['run', 'dataset', 'method', 'setting', 'seed', 'sweep_group', 'budget', 'epoch', 'epochs', 'views_seen',
                  'train_seconds', 'val_knn_acc', 'eval_seconds', 'seconds']
-
-def run_setting(spec:dict, method:str) -> str:
-    "The setting a sweep's run name gives between its method and its seed ('search/fashion_mnist/vae/lr3e-4/seed0': 'lr3e-4'); 'paper' where there is none."
-    parts = spec.get('name', '').split('/')
-    return parts[-2] if len(parts) >= 3 and parts[-1].startswith('seed') and parts[-2] != method else 'paper'
 
 def curve_name(method:str, setting:str='paper') -> str:
     "A curve's name in figures and tables: the paper's name of the method, and the setting where it is not the paper's ('SimVAE, batch64')."
@@ -244,24 +297,21 @@ def curve_name(method:str, setting:str='paper') -> str:
 def online_curves(*roots) -> pd.DataFrame:
     "Every online validation kNN point (`val_knn_acc` in `metrics.jsonl`) of every run under `roots`: one row per point."
     rows = []
-    for root in roots:
-        for f in sorted(Path(root).rglob(METRICS)):
-            rd = f.parent
-            if not (rd / CONFIG).exists(): continue
-            cfg = read_json(rd / CONFIG); spec = read_json(rd / SPEC) if (rd / SPEC).exists() else {}
-            for m in read_metrics(f):
-                if 'val_knn_acc' not in m: continue
-                rows.append(dict(run=str(rd), dataset=cfg['dataset'], method=cfg['method'], setting=run_setting(spec, cfg['method']), seed=cfg['seed'],
-                                 sweep_group=spec.get('group', 'main'), budget=spec.get('budget', ''), epochs=cfg['epochs'],
-                                 **{k: m.get(k) for k in ('epoch', 'views_seen', 'train_seconds', 'val_knn_acc', 'eval_seconds', 'seconds')}))
+    for rf in iter_runs(*roots):
+        cfg = rf.config
+        for m in rf.metrics():
+            if 'val_knn_acc' not in m: continue
+            rows.append(dict(run=str(rf.path), dataset=cfg['dataset'], method=cfg['method'], setting=rf.setting, seed=cfg['seed'],
+                             sweep_group=rf.group, budget=rf.budget, epochs=cfg['epochs'],
+                             **{k: m.get(k) for k in ('epoch', 'views_seen', 'train_seconds', 'val_knn_acc', 'eval_seconds', 'seconds')}))
     return pd.DataFrame(rows, columns=CURVE_COLUMNS).drop_duplicates(['run', 'epoch'], keep='last')
 
-def mean_curves(curves:pd.DataFrame, complete:bool=False) -> pd.DataFrame:
-    """Per dataset, method, setting and views: the mean validation kNN over seeds, its standard error, the number of
+def mean_curves(curves:pd.DataFrame, complete:bool=False, x:str='views_seen') -> pd.DataFrame:
+    """Per dataset, method, setting and views (or `x`, e.g. 'epoch'): the mean validation kNN over seeds, its standard error, the number of
     seeds there (`n`) and in the whole curve (`seeds`). `complete` keeps only the views every seed of the curve has
     reached, so that a seed still training does not change the mean partway along."""
     keys = ['dataset', 'method', 'setting']
-    g = curves.groupby(keys + ['views_seen'])['val_knn_acc']
+    g = curves.groupby(keys + [x])['val_knn_acc']
     t = pd.DataFrame({'mean': g.mean(), 'se': g.sem().fillna(0.0), 'n': g.size()}).reset_index()
     t = t.merge(curves.groupby(keys)['seed'].nunique().rename('seeds').reset_index(), on=keys)
     return t[t.n >= t.seeds].reset_index(drop=True) if complete else t
@@ -336,7 +386,9 @@ def paper_first(setting:str) -> tuple:
     "Sort key for a method's settings: the paper's first, then the others by name."
     return (setting != 'paper', setting)
 
-def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:dict|None=None):
+def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:dict|None=None,
+                        x:str='views_seen',   # or 'epoch': the same curves against epochs, the paper's framing
+                        ax=None):             # draw on this axis (None: a new figure)
     """Validation kNN against views processed, one line per method and setting: a colour per method, the paper's
     setting solid, others dashed. The line is the mean over the seeds that finished their budget (± s.e. where there
     are several), drawn where every one of them has a point; seeds still training are drawn apart, faint (their mean),
@@ -345,29 +397,39 @@ def accuracy_over_views(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:
     import matplotlib.pyplot as plt
     cv = curves.query('dataset == @dataset')
     if cv.empty: raise ValueError(f'no online kNN curve on {dataset}')
-    fig, ax = plt.subplots(figsize=(6.4, 4))
+    fig, ax = plt.subplots(figsize=(6.4, 4)) if ax is None else (ax.figure, ax)
+    sc, unit = (1e6, 'M') if x == 'views_seen' else (1, ' epochs')
     ms = set(cv.method)
     for i, m in enumerate([m for m in PAPER_METHODS if m in ms] + sorted(ms - set(PAPER_METHODS))):
         for j, s in enumerate(sorted(set(cv[cv.method == m].setting), key=paper_first)):
             k = cv[(cv.method == m) & (cv.setting == s)]
             fin = k.run.isin(finished_curves(k).run)
-            c = mean_curves(k[fin] if fin.any() else k).sort_values('views_seen')   # the seeds the line averages
+            c = mean_curves(k[fin] if fin.any() else k, x=x).sort_values(x)   # the seeds the line averages
             full, n = c[c.n >= c.seeds], c.seeds.iloc[0]                  # the views every one of them has reached ...
-            more = ('' if len(full) == len(c) else f" to {full.views_seen.max() / 1e6:.1f}M; fewer after, faint" if len(full)
+            more = ('' if len(full) == len(c) else f" to {full[x].max() / sc:.{1 if x == 'views_seen' else 0}f}{unit}; fewer after, faint" if len(full)
                     else '; no view that all reached: faint')
-            faint = [c[c.views_seen >= full.views_seen.max()] if len(full) else c] if more else []   # ... and, faint, the rest
+            faint = [c[c[x] >= full[x].max()] if len(full) else c] if more else []   # ... and, faint, the rest
             if fin.any() and not fin.all():                                # seeds still training beside finished ones
                 more += f'; {k[~fin].seed.nunique()} still training, faint'
-                faint.append(mean_curves(k[~fin]).sort_values('views_seen'))
+                faint.append(mean_curves(k[~fin], x=x).sort_values(x))
             style = dict(marker='o' if s == 'paper' else 's', ms=3, c=f'C{i}', ls=('-', '--', ':', '-.')[j % 4])
-            ax.plot(full.views_seen / 1e6, full['mean'], **style, label=f"{curve_name(m, s)} ({n} seed{'s' if n > 1 else ''}{more})")
-            ax.fill_between(full.views_seen / 1e6, full['mean'] - full.se, full['mean'] + full.se, color=f'C{i}', alpha=0.2)
-            for f in faint: ax.plot(f.views_seen / 1e6, f['mean'], **style, alpha=0.35, lw=1)
-    for label, v in (marks or {}).items():
+            ax.plot(full[x] / sc, full['mean'], **style, label=f"{curve_name(m, s)} ({n} seed{'s' if n > 1 else ''}{more})")
+            ax.fill_between(full[x] / sc, full['mean'] - full.se, full['mean'] + full.se, color=f'C{i}', alpha=0.2)
+            for f in faint: ax.plot(f[x] / sc, f['mean'], **style, alpha=0.35, lw=1)
+    for label, v in ((marks or {}) if x == 'views_seen' else {}).items():
         ax.axvline(v / 1e6, c='0.6', ls=':', lw=1); ax.annotate(label, (v / 1e6, 0.02), xycoords=('data', 'axes fraction'), fontsize=7, rotation=90, ha='right')
-    ax.set(xlabel='augmented views processed (millions)', ylabel='validation kNN accuracy (%, k = 10)',
-           title=f'{PAPER_DATASETS.get(dataset, dataset)}: accuracy over compute')
+    ax.set(xlabel='augmented views processed (millions)' if x == 'views_seen' else 'epochs (passes over the training images)',
+           ylabel='validation kNN accuracy (%, k = 10)',
+           title=f'{PAPER_DATASETS.get(dataset, dataset)}: accuracy over ' + ('compute' if x == 'views_seen' else 'epochs'))
     ax.legend(fontsize=8); fig.tight_layout()
+    return fig
+
+def accuracy_over_compute(curves:pd.DataFrame, dataset:str='fashion_mnist', marks:dict|None=None):
+    "The same curves twice: against augmented views (equal compute) and against epochs (the paper's framing: equal passes over the data)."
+    import matplotlib.pyplot as plt
+    fig, axs = plt.subplots(1, 2, figsize=(12.8, 4.2))
+    for ax, x in zip(axs, ('views_seen', 'epoch')): accuracy_over_views(curves, dataset, marks, x, ax)
+    fig.tight_layout()
     return fig
 
 # %% ../nbs/33_results.ipynb #75082106

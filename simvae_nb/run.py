@@ -4,7 +4,7 @@
 
 # %% ../nbs/19_run.ipynb #3db620ce
 from __future__ import annotations
-import errno, hashlib, io, json, os, pickle, time, zipfile
+import errno, hashlib, io, json, os, pickle, platform, time, zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
@@ -20,10 +20,11 @@ from .methods import METHODS, method_defaults
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'TRAIN_PARAMS', 'CONFIG', 'METRICS', 'CHECKPOINT', 'EVAL', 'LOG', 'LOCK', 'FEATURES', 'DECODER', 'SPEC',
-           'resolve_device', 'cpu_has_bf16', 'resolve_precision', 'check_data_root', 'TrainConfig', 'train_param_hints',
-           'RunFileError', 'atomic_write', 'save_checkpoint', 'load_checkpoint', 'read_json', 'read_metrics',
-           'file_digest', 'checkpoint_digest', 'cached', 'RunDirBusy', 'remove_stale_tmp', 'run_lock', 'RunDirError',
-           'UnfinishedRunError', 'check_run_dir', 'load_run']
+           'RECORD', 'ARTEFACTS', 'resolve_device', 'cpu_has_bf16', 'resolve_precision', 'machine_facts',
+           'check_data_root', 'TrainConfig', 'train_param_hints', 'RunFileError', 'atomic_write', 'save_checkpoint',
+           'load_checkpoint', 'read_json', 'read_metrics', 'file_digest', 'checkpoint_digest', 'cached', 'RunDirBusy',
+           'remove_stale_tmp', 'run_lock', 'RunDirError', 'UnfinishedRunError', 'check_run_dir', 'load_run',
+           'RunFolder', 'iter_runs']
 
 # %% ../nbs/19_run.ipynb #d17ff235
 def resolve_device(device:str='auto',   # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'
@@ -69,6 +70,20 @@ def resolve_precision(precision:str,       # 'auto', 'bf16' or 'fp32'
     if not bf16_safe: return 'fp32'
     if device.type == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp32'
     return 'bf16' if device.type == 'cpu' and cpu_has_bf16() else 'fp32'
+
+# %% ../nbs/19_run.ipynb #c9acb30c
+_FLAGS = ('avx2', 'fma', 'avx512f', 'avx512_bf16', 'amx_bf16', 'amx_tile')   # what decides the speed and precision of training here
+
+def machine_facts() -> dict:
+    "The machine this process runs on, as a run's records keep it: CPU model, its kind for training (amx_bf16, avx512_bf16, avx2, other), the flags that decide it, cores, GPU, torch and Python."
+    try: info = Path('/proc/cpuinfo').read_text()
+    except OSError: info = ''
+    flags = set(next((l.split(':', 1)[1] for l in info.splitlines() if l.startswith('flags')), '').split())
+    model = next((l.split(':', 1)[1].strip() for l in info.splitlines() if l.startswith('model name')), platform.processor() or platform.machine())
+    kind = next((k for k in ('amx_bf16', 'avx512_bf16', 'avx2') if k in flags), 'other')
+    return dict(cpu=model, cpu_kind=kind, cpu_flags=[f for f in _FLAGS if f in flags], cores=os.cpu_count(),
+                gpu=torch.cuda.get_device_name() if torch.cuda.is_available() else None,
+                torch=torch.__version__, python=platform.python_version())
 
 # %% ../nbs/19_run.ipynb #41a9f94e
 def _writable(path:Path) -> bool:
@@ -186,6 +201,7 @@ def train_param_hints() -> dict:
 # %% ../nbs/19_run.ipynb #8daf170f
 CONFIG, METRICS, CHECKPOINT, EVAL, LOG, LOCK, FEATURES, DECODER, SPEC = (
     'config.json', 'metrics.jsonl', 'checkpoint.pt', 'eval.json', 'train.log', '.lock', 'features', 'decoder.pt', 'spec.json')
+RECORD, ARTEFACTS = 'record.json', 'artefacts.npz'   # a recorded run's (results/): provenance, and the arrays the report draws
 
 class RunFileError(ValueError):
     "A run directory's file is missing, empty, truncated or malformed; the message names it and the fix."
@@ -218,9 +234,14 @@ def read_json(path) -> dict:
     "A JSON file of a run, or a RunFileError naming it."
     path = Path(path)
     if not path.is_file(): raise RunFileError(f'{path}: no such file')
-    try: return json.loads(path.read_text())
+    try: d = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise RunFileError(f'{path} is not valid JSON ({e}); restore it, or delete the run directory and train again') from e
+        raise RunFileError(f'{path} is not valid JSON ({e}); {_REFRESH.get(path.name, "restore it, or delete the run directory and train again")}') from e
+    if not isinstance(d, dict): raise RunFileError(f'{path} holds a JSON {type(d).__name__}, not an object; '
+                                                   f'{_REFRESH.get(path.name, "restore it, or delete the run directory and train again")}')
+    return d
+
+_REFRESH = {EVAL: 'evaluate the run again: papermill nbs/evaluate.ipynb OUT.ipynb -p run_dir RUN (training is not needed)'}
 
 def read_metrics(path) -> list:
     "The lines of a `metrics.jsonl` (none if it does not exist), or a RunFileError naming the bad line."
@@ -351,3 +372,84 @@ def load_run(run_dir,                # a run directory
     m.load_state_dict(ck['model'], strict=True)
     cfg.target_epochs, cfg.epochs = cfg.epochs, ck['epoch']
     return cfg, m.to(device).eval()
+
+# %% ../nbs/19_run.ipynb #6905e42d
+def _refresh_eval(path:Path, recorded:bool) -> str:
+    return ('record the run again from its source folder after re-evaluating it there (simvae_record SOURCE --to RESULTS)' if recorded
+            else f'refresh it with: papermill nbs/evaluate.ipynb OUT.ipynb -p run_dir {path}')
+
+@dataclass
+class RunFolder:
+    "A run folder as every reader sees it — live (`checkpoint.pt`) or recorded (`record.json`, in `results/`): where it is, its name under its root, its JSON files."
+    path: Path
+    name: str                  # under its root, e.g. 'cpu/fashion_mnist/simvae/seed0'
+    config: dict
+    spec: dict                 # {} for a run not made by a sweep
+    eval: dict | None          # None: not evaluated
+    record: dict | None        # None: a live run folder
+
+    @property
+    def recorded(self) -> bool: return self.record is not None
+    @property
+    def method(self) -> str: return self.config['method']
+    @property
+    def group(self) -> str: return self.spec.get('group', 'main')
+    @property
+    def budget(self) -> str:
+        "The budget in words: the sweep's, or for a run not made by a sweep, its config's."
+        if self.spec.get('budget'): return self.spec['budget']
+        c = self.config; n = (c.get('train_size') or DATASETS[c['dataset']].splits['train']) - (c.get('val_size') or 0)
+        return f"not from a sweep: {c.get('epochs', '?')} epochs x {n:,} images x J={c.get('n_views', '?')}, lr {c.get('lr', '?')}"
+    @property
+    def setting(self) -> str:
+        "The setting a sweep's run name gives between its method and its seed ('search/fashion_mnist/vae/lr3e-4/seed0': 'lr3e-4'); 'paper' where there is none."
+        parts = self.spec.get('name', '').split('/')
+        return parts[-2] if len(parts) >= 3 and parts[-1].startswith('seed') and parts[-2] != self.method else 'paper'
+    def metrics(self) -> list: return read_metrics(self.path / METRICS)
+    @property
+    def trained_on(self) -> str:
+        "The machine it trained on, as its records say: the GPU, or the CPU's kind, and the precision ('avx512_bf16, bf16'); '?' where they predate machine facts."
+        run = self.config.get('_run') or {}
+        m = (self.record or {}).get('trained_on') or run.get('machine') or {}
+        return f"{m.get('gpu') or m.get('cpu_kind', '?')}, {run.get('precision', '?')}"
+
+    def checkpoint_facts(self) -> dict:
+        "{'sha256', 'epoch'} of the model this folder stands for: its checkpoint's, or what its record says of it."
+        if self.recorded: return self.record['checkpoint']
+        if not hasattr(self, '_ck'):
+            p = self.path / CHECKPOINT
+            self._ck = dict(sha256=file_digest(p), epoch=load_checkpoint(p)['epoch']) if p.is_file() else dict(sha256=None, epoch=None)
+        return self._ck
+
+    def eval_problem(self) -> str | None:
+        "Why `eval.json` does not score this run's finished model (not evaluated, damaged, stale, unfinished), with the fix; None if it does."
+        p, fix = self.path / EVAL, _refresh_eval(self.path, self.recorded)
+        if self.eval is None: return f'{p}: not evaluated; {fix}'
+        r = self.eval.get('run')
+        if not isinstance(r, dict) or not isinstance(r.get('epochs'), int): return f'{p} has no run section (method, epochs): it is damaged; {fix}'
+        ck = self.checkpoint_facts()
+        if ck['epoch'] is None: return f'{self.path} has neither {CHECKPOINT} nor {RECORD}: the model {EVAL} scored is gone'
+        if r.get('checkpoint') and r['checkpoint'] != ck['sha256']:
+            return f'{p} is stale: it scores another model than {CHECKPOINT} (epoch {r["epochs"]}; the checkpoint is now at epoch {ck["epoch"]}); {fix}'
+        if r['epochs'] != ck['epoch']: return f'{p} is stale: it scores epoch {r["epochs"]}, the checkpoint holds epoch {ck["epoch"]}; {fix}'
+        if ck['epoch'] < self.config['epochs']:
+            return (f'{self.path} is unfinished: epoch {ck["epoch"]} of {self.config["epochs"]} (its {EVAL} scores it as it is); '
+                    'finish it by re-running its training command, then evaluate it again')
+        return None
+
+def iter_runs(*roots,                  # sweep roots, `results/`, or single run folders
+              evaluated:bool=False,    # only the runs with an eval.json
+             ) -> list:
+    "Every run folder (one holding `config.json`) under `roots`, in name order, as `RunFolder`s; a damaged JSON file raises `RunFileError` naming it."
+    out = []
+    for root in roots:
+        root = Path(root)
+        if not root.is_dir(): raise RunDirError(f'{root} is not a folder of runs: it does not exist' if not root.exists() else f'{root} is a file, not a folder of runs')
+        for f in sorted(root.rglob(CONFIG)):
+            rd = f.parent
+            if FEATURES in rd.relative_to(root).parts: continue
+            if evaluated and not (rd / EVAL).exists(): continue
+            opt = lambda name: read_json(rd / name) if (rd / name).exists() else None
+            rel = rd.relative_to(root).as_posix()
+            out.append(RunFolder(rd, rd.name if rel == '.' else rel, read_json(f), opt(SPEC) or {}, opt(EVAL), opt(RECORD)))
+    return out

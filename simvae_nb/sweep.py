@@ -9,22 +9,23 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 from .config import json_param
-from .methods import METHODS
+from .methods import METHODS, method_defaults
 from .vaes import ALG1_VAR
 from .content import QUICK_EVAL
 from .run import CHECKPOINT, CONFIG, EVAL, SPEC, atomic_write, load_checkpoint, read_json
 
 # %% auto #0
 __all__ = ['PAPER_DATASETS', 'PAPER_SEEDS', 'TINY_EVAL', 'CPU_BUDGETS', 'ABLATION_BUDGET', 'ABLATION_EVAL', 'ABLATION_EPOCHS',
-           'LONG_BUDGET', 'LONG_VIEWS', 'SEARCH_VIEWS', 'SEARCH_GRID', 'PROFILES', 'RunSpec', 'run_state',
-           'default_nbs', 'execute_run', 'run_local', 'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile',
-           'cpu_ablations', 'cpu_long', 'cpu_search', 'sweep', 'sweep_table', 'sweep_cli']
+           'LONG_BUDGET', 'LONG_VIEWS', 'SEARCH_VIEWS', 'SEARCH_GRID', 'PAPER_BUDGET', 'PAPER_EVAL_EVERY',
+           'PAPER_FMNIST_ORDER', 'PROFILES', 'RunSpec', 'run_state', 'default_nbs', 'execute_run', 'run_local',
+           'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile', 'cpu_ablations', 'cpu_long', 'cpu_search',
+           'paper_fmnist', 'sweep', 'sweep_table', 'profile_seeds', 'with_seeds', 'sweep_cli']
 
 # %% ../nbs/50_sweep.ipynb #910de4e9
 @dataclass(frozen=True)
 class RunSpec:
     "One run of a sweep: where it goes, how it trains and is evaluated, what it is for."
-    name: str                                      # its folder under the sweep root, e.g. 'main/fashion_mnist/simvae/seed0'
+    name: str                                      # its folder under the sweep root, e.g. 'cpu/fashion_mnist/simvae/seed0'
     train: dict                                    # parameters of nbs/train.ipynb (out_dir is set to the run folder)
     evaluate: dict = field(default_factory=dict)   # extra parameters of nbs/evaluate.ipynb
     group: str = 'main'                            # 'main', or the ablation: 'aug_strength', 'n_views', 'likelihood_var'
@@ -151,7 +152,7 @@ def _budget(p:dict, images:str='60k') -> str:
 
 def cpu_profile(seed:int=0) -> list:
     "All nine methods on FashionMNIST at CPU budgets (one seed); the paper's evaluation protocol (200 GMM initialisations)."
-    return [RunSpec(f'main/fashion_mnist/{m}/seed{seed}', dict(dataset='fashion_mnist', method=m, seed=seed, **p),
+    return [RunSpec(f'cpu/fashion_mnist/{m}/seed{seed}', dict(dataset='fashion_mnist', method=m, seed=seed, **p),
                     {}, 'main', 'cpu: ' + _budget(p)) for m, p in CPU_BUDGETS.items()]
 
 def tiny_profile(seed:int=0) -> list:
@@ -237,8 +238,28 @@ def cpu_search(seed:int=0, methods=('simvae', 'vae'), grid:dict=SEARCH_GRID) -> 
             specs.append(RunSpec(f'search/fashion_mnist/{m}/{name}/seed{seed}', p, dict(QUICK_EVAL), 'search', _long_budget('cpu_search', p, name)))
     return specs
 
+# %% ../nbs/50_sweep.ipynb #3dd77cb4
+PAPER_BUDGET = dict(val_size=10_000, disc_epochs=800)   # A.7.5: 400 epochs generative (the default), 600-800 discriminative: 800
+PAPER_EVAL_EVERY = {True: 10, False: 20}                 # online validation kNN every N epochs: generative, discriminative
+PAPER_FMNIST_ORDER = ('vae', 'beta_vae', 'cr_vae', 'simvae', 'moco', 'moco_v2', 'simclr', 'vicreg', 'random')   # cheapest first
+
+def paper_fmnist(seeds=PAPER_SEEDS, methods=PAPER_FMNIST_ORDER) -> list:
+    "Table 1's FashionMNIST column at the paper's budget and settings, on 50,000 training images with 10,000 held out for the online validation kNN."
+    n = 60000 - PAPER_BUDGET['val_size']
+    specs = []
+    for s in seeds:
+        for m in methods:
+            cls, d = METHODS[m], method_defaults(m, 'fashion_mnist')
+            p = dict(dataset='fashion_mnist', method=m, seed=s, n_views=d['n_views'], lr=d['lr'], val_size=PAPER_BUDGET['val_size'])
+            if cls.trainable: p.update(epochs=d['epochs'] if cls.generative else PAPER_BUDGET['disc_epochs'],
+                                       eval_every=PAPER_EVAL_EVERY[cls.generative])
+            else: p.update(epochs=0)
+            specs.append(RunSpec(f'paper_fmnist/fashion_mnist/{m}/seed{s}', p, {}, 'paper_budget',
+                                 'paper_fmnist: ' + (_budget(p, f'{n // 1000}k') if cls.trainable else 'untrained')))
+    return specs
+
 PROFILES = {'paper': paper_profile, 'cpu': cpu_profile, 'cpu_ablations': cpu_ablations, 'cpu_long': cpu_long,
-            'cpu_search': cpu_search, 'tiny': tiny_profile}
+            'cpu_search': cpu_search, 'paper_fmnist': paper_fmnist, 'tiny': tiny_profile}
 
 # %% ../nbs/50_sweep.ipynb #8876ec77
 def sweep(profile:str|list='tiny',   # a profile name, or a list of RunSpecs
@@ -280,28 +301,39 @@ def sweep(profile:str|list='tiny',   # a profile name, or a list of RunSpecs
     return states
 
 # %% ../nbs/50_sweep.ipynb #da04ba28
-def sweep_table(*roots):
-    "Every number of every evaluated run under `roots`, with the run's sweep group, budget and varied settings."
+def sweep_table(*roots, log=print):
+    "Every number of every current evaluated run under `roots`, with the run's sweep group, setting, budget, the settings the ablations vary, and the machine it trained on."
     import pandas as pd
-    from simvae_nb.results import eval_rows
+    from simvae_nb.results import eval_rows, current_runs
     rows = []
-    for root in roots:
-        for f in sorted(Path(root).rglob('eval.json')):
-            rd = f.parent
-            spec = json.loads((rd / 'spec.json').read_text()) if (rd / 'spec.json').exists() else {}
-            cfg = json.loads((rd / 'config.json').read_text())
-            extra = dict(sweep_group=spec.get('group', 'main'), budget=spec.get('budget', ''), epochs=cfg['epochs'],
-                         n_views=cfg['n_views'], lr=cfg['lr'], train_size=cfg['train_size'],
-                         likelihood_var=cfg['hparams'].get('likelihood_var'), crop_min=cfg['augment']['crop_scale'][0],
-                         jitter=cfg['augment']['jitter_bsc'])
-            rows += [{**r, **extra} for r in eval_rows(json.loads(f.read_text()), str(rd))]
+    for rf in current_runs(*roots, log=log):
+        cfg = rf.config
+        extra = dict(sweep_group=rf.group, setting=rf.setting, budget=rf.budget, epochs=cfg['epochs'], n_views=cfg['n_views'], lr=cfg['lr'],
+                     train_size=cfg['train_size'], val_size=cfg.get('val_size'), likelihood_var=cfg['hparams'].get('likelihood_var'),
+                     crop_min=cfg['augment']['crop_scale'][0], jitter=cfg['augment']['jitter_bsc'], trained_on=rf.trained_on, recorded=rf.recorded)
+        rows += [{**r, **extra} for r in eval_rows(rf.eval, str(rf.path))]
     return pd.DataFrame(rows)
 
 # %% ../nbs/50_sweep.ipynb #a5d08e10
 from fastcore.script import call_parse
+import inspect
+
+def profile_seeds(seeds) -> tuple:
+    "A list of seeds (or its JSON text), each an integer >= 0, or one clear error."
+    seeds = json_param('seeds', seeds, list)
+    if not seeds or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in seeds):
+        raise ValueError(f'seeds must be a non-empty list of integers >= 0, e.g. [1, 2]; got {seeds!r}')
+    return tuple(seeds)
+
+def with_seeds(profile:str, seeds) -> list:
+    "The runs of profile `profile` at `seeds`, whether the profile takes one seed or several."
+    if profile not in PROFILES: raise ValueError(f'unknown profile {profile!r}; choose one of {", ".join(PROFILES)}')
+    fn = PROFILES[profile]
+    if 'seeds' in inspect.signature(fn).parameters: return fn(seeds=tuple(seeds))
+    return [s for seed in seeds for s in fn(seed=seed)]
 
 @call_parse
-def sweep_cli(profile:str='tiny',     # paper, cpu, cpu_ablations, cpu_long, cpu_search or tiny
+def sweep_cli(profile:str='tiny',     # paper, paper_fmnist, cpu, cpu_ablations, cpu_long, cpu_search or tiny
               root:str='runs/sweep',  # where the run folders go
               executor:str='local',   # local or submitit
               only:str=None,          # glob on run names, e.g. 'main/*/simvae/*'
@@ -310,13 +342,15 @@ def sweep_cli(profile:str='tiny',     # paper, cpu, cpu_ablations, cpu_long, cpu
               cluster:str=None,       # submitit: 'slurm', 'local' or 'debug' (default: what submitit detects)
               slurm:str='{}',         # submitit: JSON of executor parameters, e.g. '{"slurm_partition": "gpu", "timeout_min": 600}'
               settings:str=None,      # cpu_long: JSON {method: cpu_search candidate} trained beside the paper's, e.g. '{"simvae": "batch64"}'
+              seeds:str=None,         # JSON list of seeds, e.g. '[1, 2]' (default: the profile's own)
              ):
     "Run a sweep of papermill training + evaluation runs."
     try:
         kw = dict(cluster=cluster, **json_param('slurm', slurm, dict)) if executor == 'submitit' else {}
         if settings is not None:
             if profile != 'cpu_long': raise ValueError(f'--settings is for --profile cpu_long, not {profile!r}')
-            profile = cpu_long(settings=json_param('settings', settings, dict))
+            profile = cpu_long(settings=json_param('settings', settings, dict), **({} if seeds is None else {'seeds': profile_seeds(seeds)}))
+        elif seeds is not None: profile = with_seeds(profile, profile_seeds(seeds))
         states = sweep(profile, root, executor, only, dry_run, workers, **kw)
     except ValueError as e: sys.exit(f'simvae_sweep: error: {e}')
     if any(str(v).startswith('failed') for v in states.values()): sys.exit(1)
