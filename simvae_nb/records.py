@@ -153,9 +153,8 @@ def record_root(root,                   # a sweep root (or one run folder)
     out = {}
     for rf in iter_runs(root):
         if rf.recorded or (only and not fnmatch.fnmatch(rf.name, only)): continue
-        try: dest, out[rf.name] = record_run(rf.path, to, replace=replace, **kw); dest = f' -> {dest}'
-        except RecordError as e: out[rf.name], dest = f'skipped: {e}', ''
-        log(f'{out[rf.name][:200]:10s} {rf.name}{dest}')
+        try: dest, out[rf.name] = record_run(rf.path, to, replace=replace, **kw); log(f'{out[rf.name]:10s} {rf.name} -> {dest}')
+        except RecordError as e: out[rf.name] = f'skipped: {e}'; log(f'{"skipped":10s} {rf.name}: {str(e).split(": ", 1)[-1]}')
     if not out: log(f'no run under {root}' + (f' matches {only!r}' if only else ''))
     return out
 

@@ -424,10 +424,13 @@ class RunFolder:
     def eval_problem(self) -> str | None:
         "Why `eval.json` does not score this run's finished model (not evaluated, damaged, stale, unfinished), with the fix; None if it does."
         p, fix = self.path / EVAL, _refresh_eval(self.path, self.recorded)
-        if self.eval is None: return f'{p}: not evaluated; {fix}'
+        ck = self.checkpoint_facts()
+        if self.eval is None:
+            if ck['epoch'] is not None and ck['epoch'] < self.config.get('epochs', 0):
+                return f'{self.path} is unfinished: epoch {ck["epoch"]} of {self.config["epochs"]} (training resumes where it stopped when its command runs again)'
+            return f'{p}: not evaluated; {fix}'
         r = self.eval.get('run')
         if not isinstance(r, dict) or not isinstance(r.get('epochs'), int): return f'{p} has no run section (method, epochs): it is damaged; {fix}'
-        ck = self.checkpoint_facts()
         if ck['epoch'] is None: return f'{self.path} has neither {CHECKPOINT} nor {RECORD}: the model {EVAL} scored is gone'
         if r.get('checkpoint') and r['checkpoint'] != ck['sha256']:
             return f'{p} is stale: it scores another model than {CHECKPOINT} (epoch {r["epochs"]}; the checkpoint is now at epoch {ck["epoch"]}); {fix}'

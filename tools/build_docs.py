@@ -84,7 +84,11 @@ def write_readme(proc: Path, dest: Path = ROOT / 'README.md'):
             if src and not src.startswith('<!-- WARNING'):   # a page's own images (nbs/images/...) from the repository root
                 parts.append(re.sub(r'(!\[[^\]]*\]\()(?![a-z]+:|/)', r'\1nbs/', src) + '\n')
         elif c['cell_type'] == 'code':
-            if re.search(r'^#\|\s*echo:\s*false', src, re.M): continue     # a figure-only cell: the site shows it, not the README
+            if re.search(r'^#\|\s*echo:\s*false', src, re.M):            # output only: its markdown (computed tables, figures saved
+                for o in c.get('outputs', []):                            # under nbs/images) goes in, code and inline images do not
+                    md = o.get('data', {}).get('text/markdown')
+                    if md: parts.append(re.sub(r'(!\[[^\]]*\]\()(?![a-z]+:|/)', r'\1nbs/', ''.join(md).strip()) + '\n')
+                continue
             lines = [l for l in src.splitlines() if not l.startswith('#|')]
             if not lines: continue
             parts.append('```python\n' + '\n'.join(lines) + '\n```\n')
