@@ -8,7 +8,7 @@ import json, time
 
 import numpy as np
 
-from .data import load_dataset
+from .data import DATASETS, load_dataset
 from .run import (CONFIG, CHECKPOINT, EVAL, FEATURES, atomic_write, cached, check_run_dir, file_digest, load_run,
                            load_checkpoint, read_json, resolve_device, run_lock)
 from .content import EvalConfig, content_scores, gmm_optima, has_head, limit_threads
@@ -20,10 +20,11 @@ __all__ = ['STYLE_PROBES', 'validation_rows', 'evaluate_run', 'gmm_optima_run']
 
 # %% ../nbs/32_evaluation.ipynb #b3ecd331
 def validation_rows(rcfg, n:int) -> tuple:
-    "The training rows (of the first `n`) that choose kNN's k: the run's held-out validation split, else the last sixth."
-    n_tr = min(rcfg.train_size or n, n)
-    if rcfg.val_size and n_tr - rcfg.val_size > 0:
-        return slice(n_tr - rcfg.val_size, n_tr), f'training images {n_tr - rcfg.val_size}..{n_tr - 1}: held out of training'
+    "The training rows (of the first `n` that have features) that choose kNN's k: the run's held-out validation split where those rows are among them, else the last sixth."
+    n_img = rcfg.train_size or DATASETS[rcfg.dataset].splits['train']    # the images the run split: trained on, then held out
+    lo = n_img - (rcfg.val_size or 0)
+    if rcfg.val_size and 0 < lo < n:
+        return slice(lo, min(n_img, n)), f'training images {lo}..{min(n_img, n) - 1}: held out of training'
     return slice(n - n // 6, n), f'training images {n - n // 6}..{n - 1}: the last sixth (the encoder was trained on them; no test label is used)'
 
 def _split_features(method, ds, n, heads, batch_size, device):

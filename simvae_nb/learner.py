@@ -114,10 +114,12 @@ class NonFiniteCB(Callback):
         if torch.isfinite(learn.loss): return
         terms = {k: float(v.detach()) for k, v in learn.out.items()}
         p = learn.path / CHECKPOINT if learn.path is not None else None
-        saved = load_checkpoint(p)['epoch'] if p is not None and p.exists() else 'none yet'
+        saved = load_checkpoint(p)['epoch'] if p is not None and p.exists() else None
+        kept = (f'the last good checkpoint (epoch {saved}) is kept in {p}' if saved is not None else
+                'no checkpoint was written before it (nothing is kept: the run starts afresh when trained again)')
         raise NonFiniteLossError(
             f'non-finite loss at epoch {learn.epoch + 1}, step {learn.batch + 1} of {learn.n_batches} (global step {learn.step + 1}): '
-            f'{terms}. Training stopped; the last good checkpoint (epoch {saved}) is kept in {p}. Try a lower lr.')
+            f'{terms}. Training stopped; {kept}. Try a lower lr.')
 
 class ProgressCB(Callback):
     "A progress bar per epoch with the running mean of every loss term and the throughput in views/s; a line per epoch."
@@ -200,6 +202,9 @@ def read_resume_checkpoint(cfg:TrainConfig) -> dict|None:
     diff = {k: (old[k], v) for k, v in cfg.identity().items() if old.get(k) != v}
     if diff: raise ValueError(f'{p.parent} holds a run with another config (field: saved, asked) {diff}; '
                               'use another out_dir, or the same settings to resume')
+    if ck['epoch'] > cfg.epochs:                          # its records would call a longer-trained model a shorter run
+        raise ValueError(f'{p.parent} already holds {ck["epoch"]} epochs, more than the {cfg.epochs} asked for; ask for epochs >= '
+                         f'{ck["epoch"]} (the run is finished at {ck["epoch"]}), or use another out_dir for a {cfg.epochs}-epoch run')
     return ck
 
 class RunDirCB(Callback):

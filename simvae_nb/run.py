@@ -23,7 +23,7 @@ __all__ = ['PRECISIONS', 'TRAIN_PARAMS', 'CONFIG', 'METRICS', 'CHECKPOINT', 'EVA
            'RECORD', 'ARTEFACTS', 'resolve_device', 'cpu_has_bf16', 'resolve_precision', 'machine_facts',
            'check_data_root', 'TrainConfig', 'train_param_hints', 'RunFileError', 'atomic_write', 'save_checkpoint',
            'load_checkpoint', 'read_json', 'read_metrics', 'file_digest', 'checkpoint_digest', 'cached', 'RunDirBusy',
-           'remove_stale_tmp', 'run_lock', 'RunDirError', 'UnfinishedRunError', 'check_run_dir', 'load_run',
+           'remove_stale_tmp', 'run_lock', 'run_busy', 'RunDirError', 'UnfinishedRunError', 'check_run_dir', 'load_run',
            'RunFolder', 'iter_runs']
 
 # %% ../nbs/19_run.ipynb #d17ff235
@@ -329,6 +329,20 @@ def run_lock(run_dir,             # the folder (created if missing)
         os.ftruncate(fd, 0); os.pwrite(fd, f'pid {os.getpid()}, {what}, since {time.strftime("%Y-%m-%d %H:%M:%S")}'.encode(), 0)
         remove_stale_tmp(run_dir)
         yield run_dir
+    finally: os.close(fd)
+
+def run_busy(run_dir) -> str | None:
+    "Who holds the run directory's lock (its text: pid, what, since), or None if no process does; takes nothing."
+    import fcntl
+    p = Path(run_dir) / LOCK
+    if not p.exists(): return None
+    fd = os.open(p, os.O_RDONLY)
+    try:
+        try: fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES): raise
+            return os.pread(fd, 400, 0).decode(errors='replace').strip() or 'unknown process'
+        fcntl.flock(fd, fcntl.LOCK_UN); return None
     finally: os.close(fd)
 
 # %% ../nbs/19_run.ipynb #37ff0e27

@@ -12,14 +12,14 @@ from .config import json_param
 from .methods import METHODS, method_defaults
 from .vaes import ALG1_VAR
 from .content import QUICK_EVAL
-from .run import CHECKPOINT, CONFIG, EVAL, SPEC, atomic_write, load_checkpoint, read_json
+from .run import CHECKPOINT, CONFIG, EVAL, SPEC, TrainConfig, atomic_write, load_checkpoint, read_json, run_busy
 
 # %% auto #0
 __all__ = ['PAPER_DATASETS', 'PAPER_SEEDS', 'TINY_EVAL', 'CPU_BUDGETS', 'ABLATION_BUDGET', 'ABLATION_EVAL', 'ABLATION_EPOCHS',
            'LONG_BUDGET', 'LONG_VIEWS', 'SEARCH_VIEWS', 'SEARCH_GRID', 'PAPER_BUDGET', 'PAPER_EVAL_EVERY',
-           'PAPER_FMNIST_ORDER', 'PROFILES', 'RunSpec', 'run_state', 'default_nbs', 'execute_run', 'run_local',
-           'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile', 'cpu_ablations', 'cpu_long', 'cpu_search',
-           'paper_fmnist', 'sweep', 'sweep_table', 'profile_seeds', 'with_seeds', 'sweep_cli']
+           'PAPER_FMNIST_ORDER', 'PROFILES', 'RunSpec', 'spec_mismatch', 'run_state', 'default_nbs', 'execute_run',
+           'run_local', 'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile', 'cpu_ablations', 'cpu_long',
+           'cpu_search', 'paper_fmnist', 'sweep', 'sweep_table', 'profile_seeds', 'with_seeds', 'sweep_cli']
 
 # %% ../nbs/50_sweep.ipynb #910de4e9
 @dataclass(frozen=True)
@@ -36,11 +36,22 @@ class RunSpec:
             if k not in self.train: raise ValueError(f'{self.name}: train parameters need {k!r}')
         if 'out_dir' in self.train: raise ValueError(f'{self.name}: out_dir is the run folder, do not set it')
 
+def spec_mismatch(spec:RunSpec, saved:dict, rd) -> dict:
+    "The fields (saved, asked) where the run a folder holds (its checkpoint's or config's settings) is not the run `spec` asks for; {} if it is."
+    want = TrainConfig(**{**spec.train, 'out_dir': str(rd)}).identity()
+    have = TrainConfig.from_dict({**saved, 'out_dir': str(rd)}).identity()
+    return {k: (have.get(k), v) for k, v in want.items() if have.get(k) != v}
+
 def run_state(spec:RunSpec, root) -> str:
-    "'done' (its checkpoint holds every epoch and `eval.json` scores that checkpoint), 'partial' (started: it will resume), or 'new'."
+    """'done' (its checkpoint holds every epoch and `eval.json` scores that checkpoint), 'partial' (started: it will
+    resume), 'new', or 'mismatch' (the folder holds another run than the spec asks for — other data, method, views,
+    images...: the sweep leaves it alone and says so)."""
     rd = Path(root) / spec.name
-    if not (rd / CHECKPOINT).exists(): return 'partial' if (rd / CONFIG).exists() else 'new'
+    if not (rd / CHECKPOINT).exists():
+        if not (rd / CONFIG).exists(): return 'new'
+        return 'mismatch' if spec_mismatch(spec, read_json(rd / CONFIG), rd) else 'partial'
     ck = load_checkpoint(rd / CHECKPOINT)                      # the record of progress (metrics.jsonl is rebuilt from it)
+    if spec_mismatch(spec, ck['config'], rd): return 'mismatch'
     done, target, want = ck['epoch'], ck['config']['epochs'], spec.train.get('epochs')
     if done < target or (want is not None and want != target) or not (rd / EVAL).exists(): return 'partial'
     return 'done' if read_json(rd / EVAL).get('run', {}).get('epochs', done) == done else 'partial'
@@ -62,7 +73,8 @@ def execute_run(spec:RunSpec, root, nbs_dir=None, kernel:str='python3') -> str:
     "Train (or resume) and evaluate one run through papermill, keeping every attempt's executed notebooks; returns its final state."
     import papermill as pm
     nbs, rd = Path(nbs_dir or default_nbs()), Path(root) / spec.name
-    if run_state(spec, root) == 'done': return 'done'
+    if (state := run_state(spec, root)) in ('done', 'mismatch'): return state
+    if (holder := run_busy(rd)): return f'running elsewhere ({holder})'   # another process trains or evaluates it: touch nothing
     rd.mkdir(parents=True, exist_ok=True)
     atomic_write(rd / SPEC, json.dumps(asdict(spec), indent=1).encode())   # first: a partial run's curve is already grouped in the report
     for name in ('train.ipynb', 'evaluate.ipynb'): _keep_previous(rd / name)
@@ -285,10 +297,15 @@ def sweep(profile:str|list='tiny',   # a profile name, or a list of RunSpecs
                                        f'{", ".join(names[:3])}; use a glob such as {names[0].rsplit("/", 2)[0] + "/*"!r}')
     root = Path(root)
     states = {s.name: run_state(s, root) for s in specs}
-    todo = [s for s in specs if states[s.name] != 'done']
-    counts = {k: sum(v == k for v in states.values()) for k in ('done', 'partial', 'new')}
+    todo = [s for s in specs if states[s.name] not in ('done', 'mismatch')]
+    counts = {k: sum(v == k for v in states.values()) for k in ('done', 'partial', 'new', 'mismatch')}
     print(f"sweep {profile if isinstance(profile, str) else 'custom'} -> {root}: {len(specs)} runs; "
           f"{counts['done']} done (skipped), {counts['partial']} to resume, {counts['new']} new", flush=True)
+    for s in specs:
+        if states[s.name] == 'mismatch':
+            rd = root / s.name; saved = load_checkpoint(rd / CHECKPOINT)['config'] if (rd / CHECKPOINT).exists() else read_json(rd / CONFIG)
+            print(f'  mismatch {s.name}: the folder holds another run than this profile asks for (field: saved, asked) '
+                  f'{spec_mismatch(s, saved, rd)}; it is left alone: move it away, or use another --root', flush=True)
     if dry_run or not todo:
         for s in specs: print(f'  {states[s.name]:8s} {s.name}  ({s.budget})')
         return states
@@ -296,7 +313,7 @@ def sweep(profile:str|list='tiny',   # a profile name, or a list of RunSpecs
     if executor == 'local': out = run_local(todo, root, workers, nbs_dir)
     else: out = run_submitit(todo, root, nbs_dir=nbs_dir, **submitit_kw)
     states.update(out)
-    failed = {k: v for k, v in out.items() if str(v).startswith('failed')}
+    failed = {k: v for k, v in out.items() if str(v).startswith(('failed', 'mismatch'))}
     if failed: print(f'{len(failed)} run(s) failed:\n' + '\n'.join(f'  {k}: {v}' for k, v in failed.items()), flush=True)
     return states
 
@@ -353,4 +370,4 @@ def sweep_cli(profile:str='tiny',     # paper, paper_fmnist, cpu, cpu_ablations,
         elif seeds is not None: profile = with_seeds(profile, profile_seeds(seeds))
         states = sweep(profile, root, executor, only, dry_run, workers, **kw)
     except ValueError as e: sys.exit(f'simvae_sweep: error: {e}')
-    if any(str(v).startswith('failed') for v in states.values()): sys.exit(1)
+    if not dry_run and any(str(v).startswith(('failed', 'mismatch')) for v in states.values()): sys.exit(1)

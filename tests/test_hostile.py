@@ -52,6 +52,15 @@ CASES = [
     ('simvae_sweep --executor foo', "simvae_sweep: error: executor must be 'local' or 'submitit', got 'foo' (no root folder is created)", 'test_sweep_refuses_bad_arguments_before_any_work'),
     ('simvae_sweep --workers 0', 'simvae_sweep: error: workers must be an integer >= 1, got 0', 'test_sweep_refuses_bad_arguments_before_any_work'),
     ('simvae_sweep --settings with a profile other than cpu_long', "simvae_sweep: error: --settings is for --profile cpu_long, not 'tiny'", 'test_sweep_refuses_bad_arguments_before_any_work'),
+    ('train on after evaluating (-p epochs 2, evaluate, -p epochs 4): the report showed the 2-epoch scores', 'RUN/eval.json is stale: it scores another model than checkpoint.pt (epoch 2; the checkpoint is now at epoch 4); refresh it with: papermill nbs/evaluate.ipynb ... (report, sweep table and simvae_record leave it out or refuse it)', 'test_a_stale_evaluation_is_never_reported'),
+    ('a sweep root holding another run under a profile\'s run name', "mismatch NAME: the folder holds another run than this profile asks for (field: saved, asked) {'n_views': (2, 4), ...}; it is left alone", 'test_a_sweep_never_takes_another_run_for_its_own'),
+    ('re-training a folder with fewer epochs than it holds', 'RUN already holds 2 epochs, more than the 1 asked for; ask for epochs >= 2 ..., or use another out_dir', 'test_fewer_epochs_than_the_folder_holds_are_refused'),
+    ('validation rows of capped features (validation_rows(val_size=10000), 20,000 features)', 'correct: the last sixth of the 20,000, said to be trained on (the held-out 50,000.. are not among them)', 'nbs/32_evaluation.ipynb'),
+    ("eval.json truncated / [] / {} under the report's root", "RUN/eval.json is not valid JSON (...) / holds a JSON list, not an object / has no run section: ...; evaluate the run again: papermill nbs/evaluate.ipynb ...", 'test_damaged_eval_json_is_named_with_its_fix'),
+    ('a sweep started beside another on the same root', "correct: a run another process holds is 'running elsewhere (pid N, ...)', not failed; its files are not touched", 'test_a_busy_run_is_left_alone_by_a_second_sweep'),
+    ('lr 1e9: non-finite loss in the first epoch', 'non-finite loss at epoch 1, ...: no checkpoint was written before it (nothing is kept: ...). Try a lower lr.', 'test_non_finite_before_any_checkpoint_says_nothing_is_kept'),
+    ('a run not made by a sweep in the report', "its budget reads 'not from a sweep: 1 epochs x 256 images x J=2, lr 0.001'", 'test_damaged_eval_json_is_named_with_its_fix'),
+    ('the report with an out_dir it cannot write', 'cannot write the figures to DIR (...); choose a writable folder with -p out_dir DIR', 'test_damaged_eval_json_is_named_with_its_fix'),
 ]
 
 
@@ -244,6 +253,84 @@ def test_unwritable_out_dir_fails_before_the_data_loads(tmp_path):
                        env=_env(tmp_path), capture_output=True, text=True)
     assert r.returncode != 0 and 'cannot create the run directory /proc/simvae_nb_test/run' in r.stderr, r.stderr[-2000:]
     assert 'Traceback' in r.stderr and 'load_dataset' not in r.stderr                     # stopped before any data was read
+
+
+def _tiny_run(tmp, name='run', evaluate=True, **kw):
+    run = tmp / name
+    train(TrainConfig(**{**TINY, **kw}, out_dir=str(run), progress=False))
+    if evaluate: _nb('evaluate.ipynb', tmp, run_dir=str(run), **QUICK_EVAL)
+    return run
+
+
+def test_a_stale_evaluation_is_never_reported(tmp_path):
+    from simvae_nb.sweep import sweep_table
+    from simvae_nb.records import record_run, RecordError
+    run = _tiny_run(tmp_path, epochs=2)
+    assert len(sweep_table(tmp_path)) > 0
+    train(TrainConfig(**{**TINY, 'epochs': 4}, out_dir=str(run), progress=False))         # trained on: eval.json scores epoch 2
+    said = []
+    assert sweep_table(tmp_path, log=said.append).empty                                     # left out, and said so with its fix
+    assert len(said) == 1 and f'{run}/eval.json is stale: it scores another model than checkpoint.pt (epoch 2; the checkpoint is now at epoch 4)' in said[0] \
+        and 'papermill nbs/evaluate.ipynb' in said[0], said
+    with pytest.raises(RecordError, match='is stale'): record_run(run, tmp_path / 'results', name='x/seed0')
+    _nb('evaluate.ipynb', tmp_path, run_dir=str(run), **QUICK_EVAL)                         # evaluated again: current
+    assert set(sweep_table(tmp_path).run) == {str(run)}
+
+
+def test_a_sweep_never_takes_another_run_for_its_own(tmp_path):
+    root = tmp_path / 'root'
+    spec = RunSpec('main/shapes/simvae/seed0', dict(TINY, n_views=4, train_size=512), TINY_EVAL)
+    _tiny_run(root, spec.name)                                                               # J = 2 on 256 images, evaluated
+    assert run_state(spec, root) == 'mismatch'
+    r = subprocess.run([str(BIN / 'simvae_sweep'), '--profile', 'tiny', '--root', str(root), '--only', 'main/shapes/simvae/*', '--dry_run'],
+                       env=_env(tmp_path), capture_output=True, text=True)
+    assert r.returncode == 0 and 'mismatch main/shapes/simvae/seed0: the folder holds another run than this profile asks for' in r.stdout \
+        and "'n_views': (2, 4)" in r.stdout and "'train_size': (256, 1024)" in r.stdout, r.stdout
+    before = sorted(p.name for p in (root / spec.name).iterdir())
+    assert sweep([spec], root) == {spec.name: 'mismatch'}                                    # left alone
+    assert sorted(p.name for p in (root / spec.name).iterdir()) == before
+
+
+def test_fewer_epochs_than_the_folder_holds_are_refused(tmp_path):
+    run = _tiny_run(tmp_path, evaluate=False, epochs=2)
+    cfg_before = (run / 'config.json').read_text()
+    with pytest.raises(ValueError, match=r'already holds 2 epochs, more than the 1 asked for; ask for epochs >= 2'):
+        train(TrainConfig(**{**TINY, 'epochs': 1}, out_dir=str(run), progress=False))
+    assert (run / 'config.json').read_text() == cfg_before and load_checkpoint(run / 'checkpoint.pt')['epoch'] == 2
+
+
+def test_damaged_eval_json_is_named_with_its_fix(tmp_path):
+    root = tmp_path / 'root'
+    run = _tiny_run(root, 'mine')
+    good = (run / 'eval.json').read_text()
+    for text, msg in ((good[:500], 'is not valid JSON'), ('[]', 'holds a JSON list, not an object'), ('{}', 'has no run section')):
+        (run / 'eval.json').write_text(text)
+        said = []
+        try: from simvae_nb.sweep import sweep_table; sweep_table(root, log=said.append); err = ' '.join(said)
+        except ValueError as e: err = str(e)
+        assert f'{run}/eval.json' in err and msg in err and 'evaluate' in err, err
+    (run / 'eval.json').write_text(good)
+    from simvae_nb.run import iter_runs
+    assert iter_runs(root)[0].budget == 'not from a sweep: 1 epochs x 256 images x J=2, lr 0.001'
+    _fails('figures.ipynb', tmp_path, 'cannot write the figures to /proc/simvae_nb_test (', roots=json.dumps([str(root)]), out_dir='/proc/simvae_nb_test')
+
+
+def test_a_busy_run_is_left_alone_by_a_second_sweep(tmp_path):
+    from simvae_nb.run import run_lock
+    from simvae_nb.sweep import execute_run
+    root = tmp_path / 'root'
+    spec = RunSpec('main/shapes/vae/seed0', dict(TINY, method='vae', n_views=1), TINY_EVAL)
+    rd = root / spec.name; rd.mkdir(parents=True); (rd / 'train.ipynb').write_text('{}')   # another sweep's notebook, being run
+    with run_lock(rd, 'training vae on shapes'):
+        state = execute_run(spec, root)
+    assert state.startswith('running elsewhere (pid') and 'training vae on shapes' in state, state
+    assert (rd / 'train.ipynb').read_text() == '{}' and not (rd / 'train.1.ipynb').exists()
+
+
+def test_non_finite_before_any_checkpoint_says_nothing_is_kept(tmp_path):
+    with pytest.raises(NonFiniteLossError) as e:
+        train(TrainConfig(**{**TINY, 'lr': 1e9, 'epochs': 2}, out_dir=str(tmp_path / 'r'), progress=False))
+    assert 'no checkpoint was written before it' in str(e.value) and 'is kept in' not in str(e.value), str(e.value)
 
 
 if __name__ == '__main__':
