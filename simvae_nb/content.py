@@ -260,23 +260,26 @@ def gmm_scores(x_train:np.ndarray,    # features the mixture is fitted on
                progress:bool=False,   # a progress bar over the EM iterations (torch)
               ) -> dict:
     """Fit a full-covariance Gaussian mixture (scikit-learn's, k-means initialisations), cluster the test set: accuracy,
-    NMI and ARI in percent. In float64; if a component's covariance is still singular (features that are exactly
-    linearly dependent, as a collapsed representation's are), the diagonal regulariser is raised from scikit-learn's
-    1e-6 to 1e-6, 1e-5, ... 1e-2 times the features' mean variance until the fit succeeds; the value used is returned."""
+    NMI and ARI in percent. In the features' precision, as scikit-learn: float32 stays float32, anything else is float64.
+    Where a covariance is not positive definite (features that are exactly linearly dependent, as a collapsed
+    representation's are), the diagonal regulariser is raised from scikit-learn's 1e-6 to 1e-6, 1e-5, ... 1e-2 times
+    the features' mean variance until the fit succeeds: per initialisation ('torch'), or for the whole fit ('sklearn').
+    Returned: the chosen initialisation's value (`reg_covar`) and how many initialisations needed more than 1e-6
+    (`reg_raised`: with 'sklearn', all or none)."""
     if backend not in ('torch', 'sklearn'): raise ValueError(f"backend must be 'torch' or 'sklearn', got {backend!r}")
     t0 = time.perf_counter()
-    x_train, x_test = np.asarray(x_train, np.float64), np.asarray(x_test, np.float64)
+    x_train, x_test = (a if a.dtype == np.float32 else a.astype(np.float64) for a in (np.asarray(x_train), np.asarray(x_test)))
     if backend == 'torch':
         gm = fit_gmm(x_train, n_components, n_init, max_iter, seed=seed, progress=progress)
-        pred, converged, lb, reg = gm.predict(x_test), gm.converged, gm.lower_bound, gm.reg_covar
+        pred, converged, lb, reg, raised = gm.predict(x_test), gm.converged, gm.lower_bound, gm.reg_covar, gm.reg_raised
     else:
         fit = lambda reg: GaussianMixture(n_components, covariance_type='full', n_init=n_init, max_iter=max_iter,
                                           random_state=seed, reg_covar=reg).fit(x_train)
         gm, reg = regularised(fit, x_train)
-        pred, converged, lb = gm.predict(x_test), gm.converged_, gm.lower_bound_
+        pred, converged, lb, raised = gm.predict(x_test), gm.converged_, gm.lower_bound_, 0 if reg == 1e-6 else n_init
     return dict(gmm_acc=float(cluster_accuracy(y_test, pred)), nmi=100 * normalized_mutual_info_score(y_test, pred),
-                ari=100 * adjusted_rand_score(y_test, pred), converged=bool(converged),
-                lower_bound=float(lb), reg_covar=float(reg), seconds=time.perf_counter() - t0)
+                ari=100 * adjusted_rand_score(y_test, pred), converged=bool(converged), lower_bound=float(lb),
+                reg_covar=float(reg), reg_raised=int(raised), dtype=str(x_train.dtype), seconds=time.perf_counter() - t0)
 
 # %% ../nbs/30_content.ipynb #a3057534
 def content_scores(train:dict, test:dict,     # {'x': (N,L) features, 'y': (N,) labels}
@@ -295,7 +298,7 @@ def content_scores(train:dict, test:dict,     # {'x': (N,L) features, 'y': (N,) 
         pr = fit_probes(train['x'], train['y'], test['x'], test['y'], n_classes, 'ce', cfg.mlp_hidden, cfg.probe_epochs,
                         cfg.probe_batch, cfg.probe_lr, cfg.standardize, cfg.seed); t['probes'] = pr.seconds
         gmm = (gmm_scores(train['x'], test['x'], test['y'], n_classes, cfg.gmm_inits, cfg.gmm_max_iter, cfg.seed, cfg.gmm_backend, progress) if gmm else
-               dict.fromkeys(['gmm_acc', 'nmi', 'ari', 'converged', 'lower_bound', 'reg_covar', 'seconds']))
+               dict.fromkeys(['gmm_acc', 'nmi', 'ari', 'converged', 'lower_bound', 'reg_covar', 'reg_raised', 'dtype', 'seconds']))
         if gmm['seconds'] is not None: t['gmm'] = gmm['seconds']
     return dict(knn_acc=float(knn.max()), knn_k=int(knn.argmax()) + 1,
                 knn_val_k=k_val, knn_acc_val_k=None if k_val is None else float(knn[k_val - 1]),
@@ -303,7 +306,8 @@ def content_scores(train:dict, test:dict,     # {'x': (N,L) features, 'y': (N,) 
                 gmm_acc=gmm['gmm_acc'], nmi=gmm['nmi'], ari=gmm['ari'],
                 details=dict(knn_curve=knn.round(3).tolist(), knn_val_curve=None if val_curve is None else val_curve.round(3).tolist(), linear_acc_best=float(pr.curve['linear'][:, 0].max()),
                              mlp_acc_best=float(pr.curve['mlp'][:, 0].max()), gmm_converged=gmm['converged'],
-                             gmm_lower_bound=gmm['lower_bound'], gmm_reg_covar=gmm['reg_covar'], seconds={k: round(v, 3) for k, v in t.items()}))
+                             gmm_lower_bound=gmm['lower_bound'], gmm_reg_covar=gmm['reg_covar'], gmm_reg_raised=gmm['reg_raised'],
+                             gmm_dtype=gmm['dtype'], seconds={k: round(v, 3) for k, v in t.items()}))
 
 # %% ../nbs/30_content.ipynb #2aa49755
 def gmm_optima(x_train:np.ndarray, y_train:np.ndarray,   # the features the GMM is fitted on; their labels (for the label start only)
@@ -314,10 +318,12 @@ def gmm_optima(x_train:np.ndarray, y_train:np.ndarray,   # the features the GMM 
               ) -> dict:
     """Test accuracy and lower bound (mean log-likelihood per sample) of `inits` fits of one k-means start each, their
     correlation, and the same for EM started from the class-conditional Gaussians (class frequencies, means, and
-    covariances with scikit-learn's 1e-6 on the diagonal). A diagnostic: the label start uses the training labels."""
+    covariances with scikit-learn's 1e-6 on the diagonal), in the features' precision as the protocol's fit. A diagnostic:
+    the label start uses the training labels."""
     if not (isinstance(inits, int) and inits >= 2): raise ValueError(f'inits must be an integer >= 2 (a correlation needs two fits), got {inits!r}')
     t0 = time.perf_counter()
-    x, xt, y = np.asarray(x_train, np.float64), np.asarray(x_test, np.float64), np.asarray(y_train)
+    x, xt = (a if a.dtype == np.float32 else a.astype(np.float64) for a in (np.asarray(x_train), np.asarray(x_test)))   # the protocol's precision
+    y = np.asarray(y_train)
     cls = [x[y == c] for c in range(n_components)]
     if min(map(len, cls)) < 2 or len(np.unique(y)) != n_components:
         raise ValueError(f'y_train must hold every class 0..{n_components - 1} at least twice (its classes: {np.unique(y).tolist()[:12]})')

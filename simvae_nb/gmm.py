@@ -13,16 +13,29 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['ILL_DEFINED', 'REG_SCALES', 'init_uniforms', 'n_local_trials', 'kmeans_plusplus', 'kmeans', 'gmm_em', 'regularised',
-           'GMMFit', 'fit_gmm']
+__all__ = ['ILL_DEFINED', 'REG_SCALES', 'init_uniforms', 'n_local_trials', 'kmeans_plusplus', 'kmeans', 'gmm_em', 'reg_rungs',
+           'regularised', 'GMMFit', 'fit_gmm']
 
 # %% ../nbs/29_gmm.ipynb #3f74c0b3
-def _as_features(x, name='x') -> Tensor:
-    "Features as a 2-d float64 tensor of finite numbers (on x's device, if a tensor), or one clear error."
-    if isinstance(x, Tensor): t = x.detach().to(torch.float64)
+def _dtype(dtype, default:torch.dtype) -> torch.dtype:
+    "torch.float32 or torch.float64 from a torch or NumPy dtype or its name; None: `default`."
+    if dtype is None: return default
+    if dtype in (torch.float32, torch.float64): return dtype
+    try: d = np.dtype(dtype)
+    except TypeError: d = None
+    if d is not None and d in (np.float32, np.float64): return torch.float32 if d == np.float32 else torch.float64
+    raise ValueError(f"dtype must be float32 or float64 (None: the features' own), got {dtype!r}")
+
+def _as_features(x, name='x', dtype=None) -> Tensor:
+    """Features as a 2-d float tensor of finite numbers (on x's device, if a tensor), or one clear error. In `dtype`; by
+    default in the features' own precision, as scikit-learn keeps it: float32 stays float32, anything else becomes float64."""
+    if isinstance(x, Tensor): t = x.detach()
     else:
-        try: t = torch.from_numpy(np.asarray(x, dtype=np.float64))
+        try:
+            a = np.asarray(x)
+            t = torch.from_numpy(a if a.dtype == np.float32 else a.astype(np.float64))
         except (TypeError, ValueError) as e: raise ValueError(f'{name} must be an array of numbers ({e})') from None
+    t = t.to(_dtype(dtype, torch.float32 if t.dtype == torch.float32 else torch.float64))
     if t.ndim != 2: raise ValueError(f'{name} must be a 2-d array (samples, features), got shape {tuple(t.shape)}')
     if not torch.isfinite(t).all(): raise ValueError(f'{name} holds NaN or infinite values')
     return t
@@ -41,55 +54,88 @@ def init_uniforms(seed:int,        # the fit's seed (scikit-learn's random_state
     return torch.from_numpy(np.random.RandomState(seed).random_sample((n_init, n)))
 
 # %% ../nbs/29_gmm.ipynb #7ab45381
-def _sqdist(X, x2, C):
-    "(B,M,N) squared Euclidean distances of centres C (B,M,d) to points X (N,d), x2 = |X|² (N,)."
-    return (x2 - 2 * C @ X.T + (C * C).sum(-1, keepdim=True)).clamp_(min=0)
+def _sqdist(X, x2, ids):
+    "(B,M,N) squared Euclidean distances of the points X[ids] (ids: (B,M)) to all points X (N,d), x2 = |X|² (N,): -2 c·x + |c|² + |x|², scikit-learn's order."
+    return (-2 * (X[ids] @ X.T) + x2[ids][..., None] + x2).clamp_(min=0)
 
 def n_local_trials(n_clusters:int) -> int: return 2 + int(math.log(n_clusters))   # scikit-learn's choice
 
-def kmeans_plusplus(X:Tensor,          # (N,d) points
+def kmeans_plusplus(X:Tensor,          # (N,d) points, float32 or float64
                     n_clusters:int,    # K
                     uniforms:Tensor,   # (B, 1 + (K-1)*T) uniforms, T = n_local_trials(K): one row per initialisation
                     block:int=16,      # initialisations per step (memory: block x T x N distances)
                    ) -> Tensor:        # (B,K,d) centres, each a data point
-    "Greedy k-means++ seeding (scikit-learn's `_kmeans_plusplus`) for B initialisations at once."
+    "Greedy k-means++ seeding (scikit-learn's `_kmeans_plusplus`) for B initialisations at once, in X's precision."
     N, d = X.shape; B = len(uniforms); T = n_local_trials(n_clusters)
     if uniforms.shape[1] != 1 + (n_clusters - 1) * T: raise ValueError(f'uniforms must have {1 + (n_clusters - 1) * T} columns, got {uniforms.shape[1]}')
-    U = uniforms.to(X.device, X.dtype); x2 = (X * X).sum(1)
-    cdf = torch.full((N,), 1 / N, dtype=torch.float64).cumsum(0); cdf = (cdf / cdf[-1]).to(X.device)
-    first = torch.searchsorted(cdf, uniforms[:, 0].to(X.device, torch.float64).contiguous(), right=True)   # numpy's `choice`
+    u = uniforms.double().cpu().numpy(); one = np.ones(N, np.float32 if X.dtype == torch.float32 else np.float64)   # the sample weights
+    Xn = X.double().cpu().numpy(); x2 = torch.from_numpy(np.einsum('ij,ij->i', Xn, Xn)).to(X.device)   # |x|², in float64 as scikit-learn
+    X64 = X.double()                                                   # distances in float64, then rounded to X's precision
+    p = (one / one.sum()).astype(np.float64); cdf = p.cumsum(); cdf /= cdf[-1]
+    first = cdf.searchsorted(u[:, 0], side='right')                    # numpy's `choice`
     C = X.new_empty(B, n_clusters, d)
     for s in range(0, B, block):
-        u = U[s:s + block]; b = len(u); ar = torch.arange(b, device=X.device)
-        C[s:s + b, 0] = X[first[s:s + b]]                                  # the first centre: uniform
-        closest = _sqdist(X, x2, C[s:s + b, :1])[:, 0]                     # (b,N) squared distance to the nearest centre
-        pot = closest.sum(1)
-        for c in range(1, n_clusters):                                     # T candidates drawn ∝ D², keep the best
-            r = u[:, 1 + (c - 1) * T: 1 + c * T] * pot[:, None]
-            ids = torch.searchsorted(closest.cumsum(1), r).clamp_(max=N - 1)
-            cand = X[ids]                                                  # (b,T,d)
-            dc = torch.minimum(_sqdist(X, x2, cand), closest[:, None])       # (b,T,N)
-            cpot = dc.sum(2); best = cpot.argmin(1)
+        ub = u[s:s + block]; b = len(ub); ar = np.arange(b)
+        ids = torch.from_numpy(first[s:s + b, None]).to(X.device)
+        C[s:s + b, 0] = X[ids[:, 0]]                                   # the first centre: uniform
+        closest = _sqdist(X64, x2, ids)[:, 0].to(X.dtype).cpu().numpy()   # (b,N) squared distance to the nearest centre
+        pot = np.stack([closest[i:i + 1] @ one for i in range(b)])[:, 0]  # NumPy's sums, row by row, as scikit-learn's
+        for c in range(1, n_clusters):                                 # T candidates drawn ∝ D², keep the best
+            r = ub[:, 1 + (c - 1) * T: 1 + c * T] * pot[:, None]
+            cand = np.stack([np.cumsum(closest[i]).searchsorted(r[i]) for i in range(b)]).clip(max=N - 1)   # (b,T)
+            dc = np.minimum(_sqdist(X64, x2, torch.from_numpy(cand).to(X.device)).to(X.dtype).cpu().numpy(), closest[:, None])   # (b,T,N)
+            cpot = np.stack([dc[i] @ one[:, None] for i in range(b)])[..., 0]   # (b,T)
+            best = cpot.argmin(1)
             pot, closest = cpot[ar, best], dc[ar, best]
-            C[s:s + b, c] = cand[ar, best]
+            C[s:s + b, c] = X[torch.from_numpy(cand[ar, best]).to(X.device)]
     return C
 
 # %% ../nbs/29_gmm.ipynb #b320cbdc
-def _chunk(K, A): return max(64, (1 << 18) // (K * A))   # rows per block: a (rows, K*A) block of ~2 MB in float64
+def _chunk(K, A): return min(1024, max(64, (1 << 18) // (K * A)))   # rows per block: at most 1,024, and a (rows, K*A) block of ~2 MB in float64
 
-def _assign(X1, C, sums=True):
-    """Nearest centre of C (A,K,d) for the points X1 = [X, 1] (N,d+1): labels (A,N), or, with `sums`, only the
-    per-cluster sums [Σx, n] (A,K,d+1) of the assignment (a point equidistant from two centres counts in both)."""
+def _assign(X1, C, L=None):
+    """Nearest centre of C (A,K,d) for the points X1 = [X, 1] (N,d+1), the first of equally near ones (scikit-learn's
+    `argmin`). Without L: the labels (A,N). With L, the runs' previous labels (N,A) (as numbers of X1's type), which it
+    replaces: the per-cluster sums [Σx, n] (A,K,d+1) of the assignment, and (A,) whether any label of a run changed."""
     N, d1 = X1.shape; A, K, d = C.shape
     W = torch.cat([-2 * C, (C * C).sum(-1, keepdim=True)], -1).permute(2, 1, 0).reshape(d1, K * A)   # column k*A + a
-    if sums: S = X1.new_zeros(d1, K * A)
-    else: lab = torch.empty(N, A, dtype=torch.long, device=X1.device)
+    kk = torch.arange(K, dtype=X1.dtype, device=X1.device)
+    if L is None: lab = torch.empty(N, A, dtype=torch.long, device=X1.device)
+    else: S = X1.new_zeros(d1, K * A); diff = X1.new_zeros(A)
     for s in range(0, N, ch := _chunk(K, A)):
         xa = X1[s:s + ch]; c = len(xa)
         D = (xa @ W).view(c, K, A)                                       # |x-c|² - |x|²: |x|² is common to all centres
-        if sums: S.addmm_(xa.T, D.eq_(D.amin(1, keepdim=True)).view(c, K * A))   # one-hot in place, then Σ over the block
-        else: lab[s:s + c] = D.min(1).indices                            # ties: the first centre, as scikit-learn
-    return S.view(d1, K, A).permute(2, 1, 0) if sums else lab.T
+        oh = D.eq_(D.amin(1, keepdim=True))                              # one-hot of the nearest centre, in place (argmin is slow here)
+        if oh.sum() > c * A:                                             # a sample equally near two centres: the first only
+            i, a = (oh.sum(1) > 1).nonzero(as_tuple=True); first = oh[i, :, a].argmax(1)
+            oh[i, :, a] = 0; oh[i, first, a] = 1
+        l = kk @ oh                                                      # (c,A) labels
+        if L is None: lab[s:s + c] = l.long(); continue
+        S.addmm_(xa.T, oh.view(c, K * A))                                # Σ over the block: each sample in exactly one cluster
+        diff += (L[s:s + c] - l).abs_().sum(0); L[s:s + c] = l           # (float arithmetic: bool reductions are slow here)
+    return lab.T if L is None else (S.view(d1, K, A).permute(2, 1, 0), diff > 0)
+
+# %% ../nbs/29_gmm.ipynb #a1c0e7d3
+def _relocate(Xc, C, lab, sums, cnt):
+    """scikit-learn's `_relocate_empty_clusters_dense`, in place on the sums (A,K,d) and counts (A,K) of runs with centres
+    C (A,K,d) and labels lab (A,N): the e-th empty cluster (by index) takes the e-th farthest sample from its centre."""
+    for a in (cnt == 0).any(1).nonzero()[:, 0].tolist():
+        empty = (cnt[a] == 0).nonzero()[:, 0].tolist()
+        dist = ((Xc - C[a][lab[a]]) ** 2).sum(1)                        # each sample's squared distance to its centre
+        if dist.max() == 0: continue                                     # every sample on its centre: left empty
+        far = torch.sort(dist, descending=True, stable=True).indices[:len(empty)].tolist()
+        for e, f in zip(empty, far):
+            o = int(lab[a, f])
+            sums[a, o] -= Xc[f]; cnt[a, o] -= 1
+            sums[a, e] = Xc[f]; cnt[a, e] = 1
+
+def _average(sums, cnt):
+    "scikit-learn's `_average_centers`: the sums (A,K,d) times 1/n; a cluster still empty goes to the heaviest cluster's centre (the first, if several)."
+    new = sums * torch.where(cnt > 0, cnt.reciprocal(), 0)[..., None]
+    if (empty := cnt == 0).any():
+        heavy = new[torch.arange(len(cnt), device=cnt.device), cnt.argmax(1)]
+        new = torch.where(empty[..., None], heavy[:, None], new)
+    return new
 
 # %% ../nbs/29_gmm.ipynb #4682c123
 def kmeans(X:Tensor,                # (N,d) points
@@ -97,39 +143,44 @@ def kmeans(X:Tensor,                # (N,d) points
            n_init:int=1,            # B independent runs, all at once
            seed:int=0,              # scikit-learn's random_state: run i draws row i of init_uniforms(seed, ...)
            max_iter:int=300, tol:float=1e-4,   # scikit-learn's KMeans defaults
-           dtype=torch.float32,     # precision of the distances (see the text)
+           dtype=None,              # float32 or float64; None: the features' own precision (float32 stays float32), as scikit-learn
            centers:Tensor|None=None,   # (B,K,d) initial centres instead of k-means++
            progress:bool=False,     # a progress bar over the iterations
           ) -> tuple:               # labels (B,N) long, centres (B,K,d), n_iter (B,)
-    "B runs of Lloyd's k-means at once, each from its own k-means++ seeding, each stopped by scikit-learn's rule."
+    "B runs of Lloyd's k-means at once, each from its own k-means++ seeding, each stopped by scikit-learn's rules."
     _check_int('n_clusters', n_clusters); _check_int('n_init', n_init); _check_int('max_iter', max_iter)
-    X = _as_features(X, 'X'); N, d = X.shape; K = n_clusters
+    X = _as_features(X, 'X', dtype); N, d = X.shape; K = n_clusters
     if K > N: raise ValueError(f'n_clusters={K} is more than the {N} samples')
-    Xc = (X - X.mean(0)).to(dtype)                                          # centred, as scikit-learn does
-    tol = tol * Xc.double().var(0, correction=0).mean().item()                            # scikit-learn: tol x the mean feature variance
-    if centers is None: C = kmeans_plusplus(Xc, K, init_uniforms(seed, n_init, 1 + (K - 1) * n_local_trials(K)).to(dtype))
+    Xn = X.cpu().numpy()
+    tol = float(np.mean(np.var(Xn, axis=0)) * tol)                     # scikit-learn: tol x the mean feature variance
+    mean = torch.from_numpy(Xn.mean(0)).to(X.device); Xc = X - mean    # centred with NumPy's mean, as scikit-learn
+    if centers is None: C = kmeans_plusplus(Xc, K, init_uniforms(seed, n_init, 1 + (K - 1) * n_local_trials(K)))
     else:
-        C = (torch.as_tensor(centers).to(X.device, X.dtype) - X.mean(0)).to(dtype)
+        C = torch.as_tensor(centers).to(X.device, X.dtype) - mean
         if C.ndim != 3 or C.shape[1:] != (K, d): raise ValueError(f'centers must have shape (B, {K}, {d}), got {tuple(C.shape)}')
     B = len(C); C = C.clone()
     X1 = torch.cat([Xc, Xc.new_ones(N, 1)], 1)
     labels = torch.zeros(B, N, dtype=torch.long, device=X.device); n_iter = torch.zeros(B, dtype=torch.long, device=X.device)
+    L = Xc.new_full((N, B), -1)                                        # the running runs' labels of the last assignment (none yet)
     active = torch.arange(B, device=X.device)
     bar = tqdm(total=max_iter, desc=f'k-means, {B} initialisations', leave=False, disable=not progress)
     for it in range(1, max_iter + 1):
         Ca = C[active]
-        S = _assign(X1, Ca)
-        cnt = S[..., d:]
-        new = torch.where(cnt > 0, S[..., :d] / cnt.clamp(min=1), Ca)       # an empty cluster keeps its centre
+        S, changed = _assign(X1, Ca, L)
+        sums, cnt = S[..., :d].clone(), S[..., d].clone()
+        if (e := (cnt == 0).any(1).nonzero()[:, 0]).numel():            # runs with an empty cluster (rare)
+            se, ce = sums[e], cnt[e]; _relocate(Xc, Ca[e], L[:, e].T.long(), se, ce); sums[e], cnt[e] = se, ce
+        new = _average(sums, cnt)
         C[active] = new; n_iter[active] = it
-        done = ((new - Ca) ** 2).sum((1, 2)) <= tol                         # unchanged labels give a shift of 0
-        if done.any(): labels[active[done]] = _assign(X1, new[done], sums=False)   # the labels of the final centres
-        active = active[~done]
+        moved = changed & (((new - Ca) ** 2).sum(-1).sqrt().square().sum(-1) <= tol)   # converged by the shift of the centres
+        if (~changed).any(): labels[active[~changed]] = L[:, ~changed].T.long()   # strict convergence: these labels
+        if moved.any(): labels[active[moved]] = _assign(X1, new[moved])   # else the labels of the final centres
+        if not (go := changed & ~moved).all(): active, L = active[go], L[:, go].contiguous()
         bar.update(); bar.set_postfix(running=len(active))
         if len(active) == 0: break
     bar.close()
-    if len(active): labels[active] = _assign(X1, C[active], sums=False)
-    return labels, (C.to(X.dtype) + X.mean(0)), n_iter
+    if len(active): labels[active] = _assign(X1, C[active])
+    return labels, C + mean, n_iter
 
 # %% ../nbs/29_gmm.ipynb #ee11c4e7
 def _pack(d, device=None): return torch.triu_indices(d, d, device=device)
@@ -138,26 +189,29 @@ def _features(Xc, iu):
     "[1, x, x_i x_j (i <= j)]: the sufficient statistics of a Gaussian, one row per sample (N, 1 + d + d(d+1)/2)."
     return torch.cat([Xc.new_ones(len(Xc), 1), Xc, Xc[:, iu[0]] * Xc[:, iu[1]]], 1)
 
-def _m_step(S, n, d, iu, reg_covar):
-    "Weights, means and covariances (A,K,...) from the responsibility-weighted sums S (A,K,D) — scikit-learn's `_estimate_gaussian_parameters` and M-step."
+def _m_step(S, n, d, iu, reg_covar, normalise=True, dtype=None):
+    """Weights, means and covariances (A,K,...) from the responsibility-weighted sums S (A,K,D), in S's precision —
+    scikit-learn's `_estimate_gaussian_parameters` for data of type `dtype` (None: S's), whose 10 ε it adds to nk;
+    weights renormalised as its M-step's, or nk/n as its start's."""
     s0, s1, s2 = S[..., 0], S[..., 1:1 + d], S[..., 1 + d:]
-    nk = s0 + 10 * torch.finfo(S.dtype).eps
+    nk = s0 + 10 * torch.finfo(dtype or S.dtype).eps
     mu = s1 / nk[..., None]
     M = S.new_zeros(*S.shape[:2], d, d); M[..., iu[0], iu[1]] = s2; M = M + M.triu(1).transpose(-1, -2)
     cov = (M - (2 * nk - s0)[..., None, None] * mu[..., :, None] * mu[..., None, :]) / nk[..., None, None]   # Σ r (x-μ)(x-μ)ᵀ / nk
     cov.diagonal(dim1=-2, dim2=-1).add_(reg_covar)
     w = nk / n
-    return w / w.sum(-1, keepdim=True), mu, cov
+    return (w / w.sum(-1, keepdim=True) if normalise else w), mu, cov
 
 ILL_DEFINED = ('Fitting the mixture model failed because some components have ill-defined empirical covariance '
                '(for instance caused by singleton or collapsed samples). Try to decrease the number of components, '
                'or increase reg_covar.')
 
 def _precisions(cov):
-    "Precision matrices and log det of their Cholesky factor (A,K); scikit-learn's error where a covariance is not positive definite."
+    "Precision matrices, log det of their Cholesky factor (A,K), and (A,) whether a covariance of that initialisation is not positive definite."
     L, info = torch.linalg.cholesky_ex(cov)
-    if (info != 0).any(): raise ValueError(ILL_DEFINED)
-    return torch.cholesky_inverse(L), -L.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    if (odd := (info != 0) | ~torch.isfinite(L).flatten(-2).all(-1)).any():   # flagged (or NaN): an identity stands in for the factor
+        L = torch.where(odd[..., None, None], torch.eye(L.shape[-1], dtype=L.dtype, device=L.device), L)
+    return torch.cholesky_inverse(L), -L.diagonal(dim1=-2, dim2=-1).log().sum(-1), (info != 0).any(-1)
 
 # %% ../nbs/29_gmm.ipynb #d87b2632
 def _coefficients(w, mu, P, logdet, iu):
@@ -169,109 +223,127 @@ def _coefficients(w, mu, P, logdet, iu):
     return torch.cat([const[..., None], Pm, Q], -1).permute(2, 1, 0).reshape(-1, K * A)
 
 def _em_pass(F, theta, K, A):
-    "One E-step and the sums of the next M-step, in blocks of samples: (A,K,D) sums, (A,) mean log-likelihood."
-    N, D = F.shape
-    S = F.new_zeros(D, K * A); ll = F.new_zeros(A)
-    buf = F.new_empty(ch := _chunk(K, A), K * A)
+    """One E-step and the sums of the next M-step, in blocks of samples: (A,K,D) sums and (A,) mean log-likelihood, both
+    accumulated in float64. With float32 features F, the float64 coefficients `theta` enter as float32 part + remainder."""
+    N, D = F.shape; low = F.dtype != torch.float64
+    hi = theta.to(F.dtype)
+    if low: lo = torch.where(torch.isfinite(theta), theta - hi.double(), 0).to(F.dtype)
+    S = F.new_zeros(D, K * A, dtype=torch.float64); ll = F.new_zeros(A, dtype=torch.float64)
+    buf = F.new_empty(ch := _chunk(K, A), K * A); Sb = F.new_empty(D, K * A) if low else None
     for s in range(0, N, ch):
         f = F[s:s + ch]; c = len(f)
-        L = torch.mm(f, theta, out=buf[:c]); L3 = L.view(c, K, A)      # log w_k N(x | μ_k, Σ_k)
+        L = torch.mm(f, hi, out=buf[:c])                                 # log w_k N(x | μ_k, Σ_k)
+        if low: L.addmm_(f, lo)
+        L3 = L.view(c, K, A)
         m = L3.amax(1, keepdim=True)
-        L3.sub_(m).exp_()
+        (L3.sub_(m).clamp_(min=-80.) if low else L3.sub_(m)).exp_()     # float32: no subnormal results (see the text)
         z = L3.sum(1, keepdim=True)
         L3.mul_(z.reciprocal())                                          # responsibilities
         ll += z.log_().add_(m).sum((0, 1))                               # log Σ_k w_k N(x | ...)
-        S.addmm_(f.T, L)                                                 # Σ_n r_nk [1, x, x xᵀ]
+        if low: S += torch.mm(f.T, L, out=Sb)                            # Σ_n r_nk [1, x, x xᵀ]: a block in float32, the total in float64
+        else: S.addmm_(f.T, L)
     return S.view(D, K, A).permute(2, 1, 0), ll / N
 
 # %% ../nbs/29_gmm.ipynb #6f5ba170
 def _label_sums(F, labels, K):
-    "The sums of the features F (N,D) per cluster of each labelling (A,N): the M-step of one-hot responsibilities (A,K,D)."
+    "The sums of the features F (N,D) per cluster of each labelling (A,N), accumulated in float64: the M-step of one-hot responsibilities (A,K,D)."
     N, D = F.shape; A = len(labels)
-    S = F.new_zeros(D, K * A); kk = torch.arange(K, device=F.device)[None, :, None]
+    S = F.new_zeros(D, K * A, dtype=torch.float64); kk = torch.arange(K, device=F.device)[None, :, None]
     for s in range(0, N, ch := _chunk(K, A)):
         l = labels[:, s:s + ch].T                                        # (c,A)
-        S.addmm_(F[s:s + ch].T, (l[:, None, :] == kk).to(F.dtype).reshape(len(l), K * A))
+        S += F[s:s + ch].T @ (l[:, None, :] == kk).to(F.dtype).reshape(len(l), K * A)
     return S.view(D, K, A).permute(2, 1, 0)
 
 # %% ../nbs/29_gmm.ipynb #7596c8d3
-def gmm_em(x:Tensor,                  # (N,d) float64 samples
+def gmm_em(x:Tensor,                  # (N,d) samples, float32 or float64: the precision of the EM
            weights:Tensor,            # (B,K) initial weights of B initialisations
            means:Tensor,              # (B,K,d)
            precisions:Tensor,         # (B,K,d,d) inverse covariances
            max_iter:int=100, tol:float=1e-3, reg_covar:float=1e-6,   # scikit-learn's defaults
            progress:bool=False,
-          ) -> dict:                  # per initialisation: weights, means, covariances, precisions, lower_bound, converged, n_iter
+          ) -> dict:                  # per initialisation: weights, means, covariances, precisions, lower_bound, converged, n_iter, ill_defined
     "EM from B sets of initial parameters at once, each stopped by scikit-learn's rule (|Δ lower bound| < tol)."
-    N, d = x.shape; B, K = weights.shape; iu = _pack(d, x.device)
+    N, d = x.shape; B, K = weights.shape; iu = _pack(d, x.device); dt = x.dtype
     xm = x.mean(0); F = _features(x - xm, iu)                           # centred: the sums lose no digits to a common offset
-    w, mu = weights.clone().to(x), (means.to(x) - xm).clone()
-    Lp, info = torch.linalg.cholesky_ex(precisions.to(x))
+    w, mu, P = weights.to(x).clone(), means.to(x) - xm, precisions.to(x).clone()
+    Lp, info = torch.linalg.cholesky_ex(P)
     if (info != 0).any(): raise ValueError('initial precisions must be positive definite')
-    P, logdet = precisions.to(x).clone(), Lp.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-    cov = torch.cholesky_inverse(Lp)
-    lb = torch.full((B,), -math.inf, dtype=x.dtype, device=x.device)
-    conv = torch.zeros(B, dtype=torch.bool, device=x.device); n_iter = torch.zeros(B, dtype=torch.long, device=x.device)
+    logdet, cov = Lp.diagonal(dim1=-2, dim2=-1).log().sum(-1), torch.cholesky_inverse(Lp)
+    lb = torch.full((B,), -math.inf, dtype=torch.float64, device=x.device)
+    conv, ill = torch.zeros(B, dtype=torch.bool, device=x.device), torch.zeros(B, dtype=torch.bool, device=x.device)
+    n_iter = torch.zeros(B, dtype=torch.long, device=x.device)
     active = torch.arange(B, device=x.device)
     bar = tqdm(total=max_iter, desc=f'EM, {B} initialisations', leave=False, disable=not progress)
     for it in range(1, max_iter + 1):
-        A = len(active)
-        S, ll = _em_pass(F, _coefficients(w[active], mu[active], P[active], logdet[active], iu), K, A)
-        wn, mun, covn = _m_step(S, N, d, iu, reg_covar)
-        Pn, ldn = _precisions(covn)
-        w[active], mu[active], cov[active], P[active], logdet[active] = wn, mun, covn, Pn, ldn
-        done = (ll - lb[active]).abs() < tol
-        lb[active] = ll; n_iter[active] = it; conv[active[done]] = True
-        active = active[~done]
+        a = active
+        S, ll = _em_pass(F, _coefficients(w[a].double(), mu[a].double(), P[a].double(), logdet[a].double(), iu), K, len(a))
+        wn, mun, covn = (t.to(dt) for t in _m_step(S, N, d, iu, reg_covar, dtype=dt))   # the formulas in float64, the parameters in x's precision
+        Pn, ldn, bad = _precisions(covn)
+        nan = ~torch.isfinite(ll) | ~torch.isfinite(covn).flatten(1).all(1)
+        ok = ~(bad | nan); u = a[ok]
+        w[u], mu[u], cov[u], P[u], logdet[u] = wn[ok], mun[ok], covn[ok], Pn[ok], ldn[ok]
+        done = ((ll - lb[a]).abs() < tol) | ~ok
+        lb[a] = torch.where(nan, math.nan, ll); n_iter[a] = it; conv[a[done & ok]] = True; ill[a[bad & ~nan]] = True
+        active = a[~done]
         bar.update(); bar.set_postfix(running=len(active))
         if len(active) == 0: break
     bar.close()
-    return dict(weights=w, means=mu + xm, covariances=cov, precisions=P, lower_bound=lb, converged=conv, n_iter=n_iter)
+    return dict(weights=w, means=mu + xm, covariances=cov, precisions=P, lower_bound=lb, converged=conv, n_iter=n_iter, ill_defined=ill)
 
 # %% ../nbs/29_gmm.ipynb #767ac44d
 REG_SCALES = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2)
 
+def reg_rungs(x,                      # the features (for their mean variance)
+              reg_covar:float=1e-6,   # the first rung (scikit-learn's default)
+             ):                       # yields reg_covar, then 1e-6, 1e-5, ... 1e-2 times the features' mean variance
+    "The regulariser's ladder; the features' mean variance is computed only when the second rung is reached."
+    yield reg_covar
+    var = float((x if isinstance(x, Tensor) else torch.as_tensor(np.asarray(x))).double().var(0, correction=0).mean())
+    for s in REG_SCALES: yield s * var
+
 def regularised(fit,                  # reg_covar -> result; raises ValueError('... ill-defined empirical covariance ...')
                 x,                    # the features (for their mean variance)
                 reg_covar:float=1e-6, # tried first (scikit-learn's default)
-                fallback:bool=True,   # then 1e-6, 1e-5, ... 1e-2 times the features' mean variance
+                fallback:bool=True,   # then the rest of `reg_rungs`
                ) -> tuple:            # (result, reg_covar used)
-    "Fit with `reg_covar`, raising the regulariser only while a covariance is not positive definite."
-    rungs, var = [reg_covar], None
-    while True:
-        try: return fit(rungs[-1]), rungs[-1]
+    "Fit with `reg_covar`, climbing `reg_rungs` only while the fit raises 'ill-defined empirical covariance' — one value for the whole fit."
+    for reg in (reg_rungs(x, reg_covar) if fallback else [reg_covar]):
+        try: return fit(reg), reg
         except ValueError as e:
-            if 'ill-defined empirical covariance' not in str(e) or not fallback or len(rungs) > len(REG_SCALES): raise
-        if var is None: var = float((x if isinstance(x, Tensor) else torch.as_tensor(np.asarray(x))).double().var(0, correction=0).mean())
-        rungs.append(REG_SCALES[len(rungs) - 1] * var)
+            if 'ill-defined empirical covariance' not in str(e): raise
+            err = e
+    raise err
 
 # %% ../nbs/29_gmm.ipynb #5a8ccbff
 @dataclass
 class GMMFit:
     "The initialisation with the highest lower bound (as scikit-learn keeps), and what every initialisation reached."
-    weights: Tensor          # (K,)
+    weights: Tensor          # (K,), in the fit's precision (float32 for float32 features)
     means: Tensor            # (K,d)
     covariances: Tensor      # (K,d,d), reg_covar included
     precisions: Tensor       # (K,d,d)
     lower_bound: float       # its mean log-likelihood per sample (scikit-learn's lower_bound_)
     converged: bool
     n_iter: int
-    reg_covar: float         # the regulariser used
+    reg_covar: float         # the regulariser it ran with
     best: int                # which initialisation
-    lower_bounds: Tensor     # (n_init,) every initialisation's final lower bound
+    lower_bounds: Tensor     # (n_init,) every initialisation's final lower bound (float64; NaN: broke down, never chosen)
     converged_all: Tensor    # (n_init,)
     n_iter_all: Tensor       # (n_init,)
+    reg_covar_all: Tensor    # (n_init,) the regulariser each initialisation ran with
+    reg_raised: int          # how many initialisations needed more than the reg_covar asked for (0: none)
     seconds: dict = field(default_factory=dict)
 
     def log_prob(self, x) -> Tensor:
-        "(N,K) log w_k + log N(x | μ_k, Σ_k): scikit-learn's `_estimate_weighted_log_prob`."
+        "(N,K) log w_k + log N(x | μ_k, Σ_k): scikit-learn's `_estimate_weighted_log_prob`, in the wider of x's and the fit's precision."
         x = _as_features(x).to(self.means.device)
         if x.shape[1] != self.means.shape[1]: raise ValueError(f'x has {x.shape[1]} features, the mixture {self.means.shape[1]}')
-        d = x.shape[1]; L = torch.linalg.cholesky(self.precisions)
+        dt = torch.promote_types(x.dtype, self.means.dtype); x, mu, w = x.to(dt), self.means.to(dt), self.weights.to(dt)
+        d = x.shape[1]; L = torch.linalg.cholesky(self.precisions.to(dt))
         out = []
         for s in range(0, len(x), 4096):
-            y = ((x[s:s + 4096, None, :] - self.means)[..., None, :] @ L)[..., 0, :]     # (n,K,d): (x-μ)ᵀ chol(P)
-            out.append(-0.5 * (d * math.log(2 * math.pi) + (y * y).sum(-1)) + L.diagonal(dim1=-2, dim2=-1).log().sum(-1) + self.weights.log())
+            y = ((x[s:s + 4096, None, :] - mu)[..., None, :] @ L)[..., 0, :]     # (n,K,d): (x-μ)ᵀ chol(P)
+            out.append(-0.5 * (d * math.log(2 * math.pi) + (y * y).sum(-1)) + L.diagonal(dim1=-2, dim2=-1).log().sum(-1) + w.log())
         return torch.cat(out)
 
     def predict(self, x) -> np.ndarray:
@@ -279,47 +351,71 @@ class GMMFit:
         return self.log_prob(x).argmax(1).cpu().numpy()
 
 # %% ../nbs/29_gmm.ipynb #f2037cdf
+def _best(lower_bounds:Tensor) -> int:
+    "The first initialisation with the highest lower bound (scikit-learn's strict `>`), never one whose lower bound is NaN."
+    lb = torch.where(torch.isnan(lower_bounds), -math.inf, lower_bounds)
+    if not torch.isfinite(lb).any(): raise ValueError('no initialisation reached a finite lower bound')
+    return int(lb.argmax())
+
 def fit_gmm(x,                           # (N,d) features
             n_components:int,            # K
             n_init:int=200,              # initialisations (A.7.5: 200)
             max_iter:int=100, tol:float=1e-3, reg_covar:float=1e-6,   # scikit-learn's defaults
             seed:int=0,                  # scikit-learn's random_state (see init_uniforms)
-            reg_fallback:bool=True,      # raise reg_covar while a covariance is not positive definite (see `regularised`)
+            reg_fallback:bool=True,      # rerun an initialisation with a larger reg_covar where a covariance is not positive definite (`reg_rungs`)
             weights_init=None, means_init=None, precisions_init=None,  # (K,...) or (B,K,...): start EM here instead of k-means (n_init ignored)
-            kmeans_dtype=torch.float32,  # precision of the k-means distances
+            dtype=None,                  # float32 or float64; None: the features' own precision (float32 stays float32), as scikit-learn
+            kmeans_dtype=None,           # the precision of k-means alone; None: as EM
             device=None,                 # default: x's device (CPU for arrays)
             progress:bool=False,
            ) -> GMMFit:
     "A full-covariance Gaussian mixture fitted as scikit-learn's `GaussianMixture(init_params='kmeans')`, all initialisations at once."
     t0 = time.perf_counter()
-    x = _as_features(x)
+    x = _as_features(x, dtype=dtype)
     if device is not None: x = x.to(device)
     _check_int('n_components', n_components); _check_int('n_init', n_init); _check_int('max_iter', max_iter)
     if not (isinstance(tol, (int, float)) and tol > 0): raise ValueError(f'tol must be a number > 0, got {tol!r}')
     if not (isinstance(reg_covar, (int, float)) and reg_covar >= 0): raise ValueError(f'reg_covar must be a number >= 0, got {reg_covar!r}')
-    N, d = x.shape; K = n_components
+    N, d = x.shape; K = n_components; dt, dev = x.dtype, x.device
     if N < 2 or K > N: raise ValueError(f'n_components={K} needs at least as many samples (and 2), got {N}')
     given = [a is not None for a in (weights_init, means_init, precisions_init)]
     T = {}
     if any(given):
         if not all(given): raise ValueError('give all of weights_init, means_init and precisions_init, or none')
-        w0, m0, p0 = (torch.as_tensor(np.asarray(a) if not isinstance(a, Tensor) else a, dtype=torch.float64, device=x.device)
+        w0, m0, p0 = (torch.as_tensor(np.asarray(a) if not isinstance(a, Tensor) else a, dtype=torch.float64, device=dev)
                       for a in (weights_init, means_init, precisions_init))
         if w0.ndim == 1: w0, m0, p0 = w0[None], m0[None], p0[None]
         if w0.shape[1:] != (K,) or m0.shape[1:] != (K, d) or p0.shape[1:] != (K, d, d) or not len(w0) == len(m0) == len(p0):
             raise ValueError(f'initial parameters must have shapes (K,), (K,d), (K,d,d) = ({K},), ({K},{d}), ({K},{d},{d}), optionally with a leading batch dimension')
-        start = lambda reg: (w0, m0, p0)
+        B = len(w0)
+        def start(i, reg): return w0[i].to(dt), m0[i].to(dt), p0[i].to(dt), torch.ones(len(i), dtype=torch.bool, device=dev)
     else:
         t = time.perf_counter()
         labels = kmeans(x, K, n_init, seed, dtype=kmeans_dtype, progress=progress)[0]; T['kmeans'] = time.perf_counter() - t
-        def start(reg):
-            iu = _pack(d, x.device); xm = x.mean(0)
-            w, mu, cov = _m_step(_label_sums(_features(x - xm, iu), labels, K), N, d, iu, reg)
-            return w, mu + xm, _precisions(cov)[0]
+        B = n_init; iu = _pack(d, dev); xm = x.mean(0); F = _features(x - xm, iu)
+        def start(i, reg):                                               # the one-hot starts of labellings i, as scikit-learn's
+            w, mu, cov = (t.to(dt) for t in _m_step(_label_sums(F, labels[i], K), N, d, iu, reg, normalise=False, dtype=dt))
+            P, _, bad = _precisions(cov)
+            return w, mu + xm, P, ~bad
     t = time.perf_counter()
-    r, reg = regularised(lambda reg: gmm_em(x, *start(reg), max_iter, tol, reg, progress), x, reg_covar, reg_fallback)
+    r = dict(weights=x.new_full((B, K), math.nan), means=x.new_full((B, K, d), math.nan), covariances=x.new_full((B, K, d, d), math.nan),
+             precisions=x.new_full((B, K, d, d), math.nan), lower_bound=torch.full((B,), math.nan, dtype=torch.float64, device=dev),
+             converged=torch.zeros(B, dtype=torch.bool, device=dev), n_iter=torch.zeros(B, dtype=torch.long, device=dev))
+    reg_all = torch.full((B,), math.nan, dtype=torch.float64, device=dev); raised = 0
+    todo = torch.arange(B, device=dev)                                   # initialisations still to fit
+    for rung, reg in enumerate(reg_rungs(x, reg_covar) if reg_fallback else [reg_covar]):
+        w, m, P, ok = start(todo, reg)                                   # ok: the start's covariances are positive definite
+        if ok.any():
+            e = gmm_em(x, w[ok], m[ok], P[ok], max_iter, tol, reg, progress)
+            fine = ~e['ill_defined']; ok[ok.nonzero()[:, 0]] = fine
+            for k in r: r[k][todo[ok]] = e[k][fine]
+        reg_all[todo[ok]] = reg; raised += int(ok.sum()) if rung else 0
+        todo = todo[~ok]
+        if len(todo) == 0: break
+    else: raise ValueError(ILL_DEFINED)                                  # at the last rung (or without the fallback) still ill-defined
     T['em'] = time.perf_counter() - t
-    b = int(r['lower_bound'].argmax())                                  # the first of the best, as scikit-learn
+    b = _best(r['lower_bound'])
     T['total'] = time.perf_counter() - t0
     return GMMFit(r['weights'][b], r['means'][b], r['covariances'][b], r['precisions'][b], float(r['lower_bound'][b]),
-                  bool(r['converged'][b]), int(r['n_iter'][b]), float(reg), b, r['lower_bound'], r['converged'], r['n_iter'], T)
+                  bool(r['converged'][b]), int(r['n_iter'][b]), float(reg_all[b]), b, r['lower_bound'], r['converged'], r['n_iter'],
+                  reg_all, raised, T)

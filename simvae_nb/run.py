@@ -20,11 +20,11 @@ from .methods import METHODS, method_defaults
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'TRAIN_PARAMS', 'CONFIG', 'METRICS', 'CHECKPOINT', 'EVAL', 'LOG', 'LOCK', 'FEATURES', 'DECODER', 'SPEC',
-           'RECORD', 'ARTEFACTS', 'resolve_device', 'cpu_has_bf16', 'resolve_precision', 'machine_facts',
-           'check_data_root', 'TrainConfig', 'train_param_hints', 'RunFileError', 'atomic_write', 'save_checkpoint',
-           'load_checkpoint', 'read_json', 'read_metrics', 'file_digest', 'checkpoint_digest', 'cached', 'RunDirBusy',
-           'remove_stale_tmp', 'run_lock', 'run_busy', 'RunDirError', 'UnfinishedRunError', 'check_run_dir', 'load_run',
-           'RunFolder', 'iter_runs']
+           'RECORD', 'ARTEFACTS', 'CHECKPOINT_FORMAT', 'resolve_device', 'cpu_has_bf16', 'resolve_precision',
+           'machine_facts', 'check_data_root', 'TrainConfig', 'train_param_hints', 'RunFileError', 'atomic_write',
+           'save_checkpoint', 'load_checkpoint', 'read_json', 'read_metrics', 'file_digest', 'checkpoint_digest',
+           'cached', 'RunDirBusy', 'remove_stale_tmp', 'run_lock', 'run_busy', 'RunDirError', 'UnfinishedRunError',
+           'check_run_dir', 'load_run', 'RunFolder', 'iter_runs']
 
 # %% ../nbs/19_run.ipynb #d17ff235
 def resolve_device(device:str='auto',   # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'
@@ -202,6 +202,7 @@ def train_param_hints() -> dict:
 CONFIG, METRICS, CHECKPOINT, EVAL, LOG, LOCK, FEATURES, DECODER, SPEC = (
     'config.json', 'metrics.jsonl', 'checkpoint.pt', 'eval.json', 'train.log', '.lock', 'features', 'decoder.pt', 'spec.json')
 RECORD, ARTEFACTS = 'record.json', 'artefacts.npz'   # a recorded run's (results/): provenance, and the arrays the report draws
+CHECKPOINT_FORMAT = 'simvae_nb/checkpoint/1'         # written by the trainer's CheckpointCB, checked by every reader
 
 class RunFileError(ValueError):
     "A run directory's file is missing, empty, truncated or malformed; the message names it and the fix."
@@ -377,7 +378,7 @@ def load_run(run_dir,                # a run directory
     "The config and the trained method of a run directory; `cfg.epochs` is the epochs the checkpoint holds, `cfg` records the target in `target_epochs`."
     run_dir = check_run_dir(run_dir)
     ck = load_checkpoint(run_dir / CHECKPOINT, map_location=resolve_device(device))
-    if ck.get('format') != 'simvae_nb/checkpoint/1': raise RunFileError(f'{run_dir / CHECKPOINT} is not a simvae_nb checkpoint')
+    if ck.get('format') != CHECKPOINT_FORMAT: raise RunFileError(f'{run_dir / CHECKPOINT} is not a simvae_nb checkpoint')
     cfg = TrainConfig.from_dict({**ck['config'], 'out_dir': str(run_dir)})
     if finished and ck['epoch'] < cfg.epochs: raise UnfinishedRunError(_unfinished_message(run_dir, ck['epoch'], cfg.epochs))
     cls = METHODS[cfg.method]
