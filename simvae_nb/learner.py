@@ -347,11 +347,12 @@ def make_learner(cfg:TrainConfig, cbs:list|None=None) -> Learner:
     (the validation split held out), the method, Adam, the batch source and the standard callbacks. Takes the run
     directory's lock (held until `fit` ends) and reads its checkpoint, so a run in use or a damaged checkpoint is
     reported before any data is loaded."""
-    distributed, rank, world = int(os.environ.get('WORLD_SIZE', '1')) > 1, 0, 1
+    distributed, rank, world, made_group = int(os.environ.get('WORLD_SIZE', '1')) > 1, 0, 1, False
     if distributed:
         if not dist.is_initialized():
             dist.init_process_group('nccl' if torch.cuda.is_available() and cfg.device in ('auto', 'cuda') else 'gloo')
-            atexit.register(_destroy_group)   # a group left to the interpreter's teardown can abort the exit
+            atexit.register(_destroy_group)   # after an error: a group left to the interpreter's teardown can abort the exit
+            made_group = True
         rank, world = dist.get_rank(), dist.get_world_size()
     device = resolve_device(cfg.device, int(os.environ.get('LOCAL_RANK', '0')))
     precision = resolve_precision(cfg.precision, device, METHODS[cfg.method].bf16_safe)
@@ -384,11 +385,16 @@ def make_learner(cfg:TrainConfig, cbs:list|None=None) -> Learner:
         if cfg.progress: std.append(ProgressCB(cfg.method))
         if cfg.eval_every: std.append(OnlineEvalCB(cfg.eval_every, labels, ds.images[n_train:].to(device), ds.labels[n_train:]))
         learn = Learner(method, batches, opt, list(cbs or []) + std, cfg.epochs, cfg.out_dir)
-        learn.cfg = cfg                                  # the precision: PrecisionCB sets learn.precision
+        learn.made_group = made_group                    # `train` ends the process group it made, after every rank is done
         return learn
     except BaseException: stack.close(); raise
 
 # %% ../nbs/20_learner.ipynb #3df364ac
 def train(cfg:TrainConfig|None=None, cbs=None, **kwargs) -> Learner:
-    "Train (or resume, or return a finished run) as `cfg`, or as `TrainConfig(**kwargs)`."
-    return make_learner(cfg if cfg is not None else TrainConfig(**kwargs), cbs).fit()
+    """Train (or resume, or return a finished run) as `cfg`, or as `TrainConfig(**kwargs)`. Under `torchrun`, the process
+    group `make_learner` made ends here, deterministically: a barrier (every rank has finished and written), then
+    `destroy_process_group`, while the interpreter is whole — never in its teardown, where gloo's threads can abort it."""
+    learn = make_learner(cfg if cfg is not None else TrainConfig(**kwargs), cbs).fit()
+    if learn.made_group and dist.is_initialized():
+        dist.barrier(); dist.destroy_process_group()
+    return learn

@@ -211,9 +211,16 @@ def atomic_write(path, data:bytes):
     "Write `data` to `path` via a temporary file and a rename: readers see the old file or the new one."
     path = Path(path)
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    with open(tmp, 'wb') as f:
-        f.write(data); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, 'wb') as f:
+            f.write(data); f.flush(); os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:                                  # a full disk: the half-written temporary file must not hold the space
+        try: tmp.unlink()
+        except FileNotFoundError: pass
+        if e.errno != errno.ENOSPC: raise
+        raise OSError(e.errno, f'no space left on the device for {path} ({len(data):,} bytes; the file there is unchanged): '
+                               'free some space, or choose another folder') from e
 
 def save_checkpoint(path, state:dict):
     buf = io.BytesIO(); torch.save(state, buf)

@@ -60,6 +60,7 @@ CASES = [
     ('a sweep started beside another on the same root', "correct: a run another process holds is 'running elsewhere (pid N, ...)', not failed; its files are not touched", 'test_a_busy_run_is_left_alone_by_a_second_sweep'),
     ('lr 1e9: non-finite loss in the first epoch', 'non-finite loss at epoch 1, ...: no checkpoint was written before it (nothing is kept: ...). Try a lower lr.', 'test_non_finite_before_any_checkpoint_says_nothing_is_kept'),
     ('a run not made by a sweep in the report', "its budget reads 'not from a sweep: 1 epochs x 256 images x J=2, lr 0.001'", 'test_damaged_eval_json_is_named_with_its_fix'),
+    ('a full disk while a checkpoint or record is written', 'no space left on the device for RUN/checkpoint.pt (N bytes; the file there is unchanged): free some space, or choose another folder (the temporary file is removed)', 'nbs/19_run.ipynb'),
     ('the report with an out_dir it cannot write', 'cannot write the figures to DIR (...); choose a writable folder with -p out_dir DIR', 'test_damaged_eval_json_is_named_with_its_fix'),
 ]
 
