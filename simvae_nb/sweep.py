@@ -12,7 +12,8 @@ from .config import json_param
 from .methods import METHODS, method_defaults
 from .vaes import ALG1_VAR
 from .content import QUICK_EVAL
-from .run import CHECKPOINT, CONFIG, EVAL, SPEC, TrainConfig, atomic_write, load_checkpoint, read_json, run_busy
+from .run import (CHECKPOINT, CONFIG, EVAL, SPEC, RunFileError, TrainConfig, atomic_write, file_digest, load_checkpoint,
+                           read_json, run_busy)
 
 # %% auto #0
 __all__ = ['PAPER_DATASETS', 'PAPER_SEEDS', 'TINY_EVAL', 'CPU_BUDGETS', 'ABLATION_BUDGET', 'ABLATION_EVAL', 'ABLATION_EPOCHS',
@@ -54,7 +55,10 @@ def run_state(spec:RunSpec, root) -> str:
     if spec_mismatch(spec, ck['config'], rd): return 'mismatch'
     done, target, want = ck['epoch'], ck['config']['epochs'], spec.train.get('epochs')
     if done < target or (want is not None and want != target) or not (rd / EVAL).exists(): return 'partial'
-    return 'done' if read_json(rd / EVAL).get('run', {}).get('epochs', done) == done else 'partial'
+    try: r = read_json(rd / EVAL).get('run')
+    except RunFileError: return 'partial'                      # a damaged eval.json: evaluating again replaces it
+    if not isinstance(r, dict) or r.get('epochs', done) != done: return 'partial'
+    return 'partial' if r.get('checkpoint') not in (None, file_digest(rd / CHECKPOINT)) else 'done'   # it scores this checkpoint
 
 
 # %% ../nbs/50_sweep.ipynb #44ff6b89

@@ -310,7 +310,10 @@ def test_damaged_eval_json_is_named_with_its_fix(tmp_path):
         try: from simvae_nb.sweep import sweep_table; sweep_table(root, log=said.append); err = ' '.join(said)
         except ValueError as e: err = str(e)
         assert f'{run}/eval.json' in err and msg in err and 'evaluate' in err, err
+        spec = RunSpec('mine', dict(TINY), QUICK_EVAL)                                      # the sweep: re-evaluate, not a crash
+        assert run_state(spec, root) == 'partial'
     (run / 'eval.json').write_text(good)
+    assert run_state(RunSpec('mine', dict(TINY), QUICK_EVAL), root) == 'done'
     from simvae_nb.run import iter_runs
     assert iter_runs(root)[0].budget == 'not from a sweep: 1 epochs x 256 images x J=2, lr 0.001'
     _fails('figures.ipynb', tmp_path, 'cannot write the figures to /proc/simvae_nb_test (', roots=json.dumps([str(root)]), out_dir='/proc/simvae_nb_test')
