@@ -195,7 +195,7 @@ def run_arrays(rf:RunFolder, device='cpu', decoder_cfg=None) -> dict:
     with np.load(p) as a: return {k: a[k] for k in a.files}
 
 def runs_table(rfs:list) -> 'pd.DataFrame':
-    "One row per run: its name, method, seed, budget, epochs, views and hours of training, and the machine it trained on."
+    "One row per run: its name, method, seed, budget, epochs, views and hours of training, the machine it trained on, and the precision of its GMM fit."
     import pandas as pd
     rows = []
     for rf in rfs:
@@ -204,5 +204,6 @@ def runs_table(rfs:list) -> 'pd.DataFrame':
         hours = rec['train_hours'] if rf.recorded else _hours(ms)
         rows.append(dict(run=rf.name, method=METHODS[rf.method].paper_name, seed=rf.config['seed'], budget=rf.budget,
                          epochs=rf.checkpoint_facts()['epoch'] if rf.recorded else max((m.get('epoch', 0) for m in ms), default=0),
-                         views=views or None, train_hours=hours, trained_on=rf.trained_on))
-    return pd.DataFrame(rows, columns=['run', 'method', 'seed', 'budget', 'epochs', 'views', 'train_hours', 'trained_on'])
+                         views=views or None, train_hours=hours, trained_on=rf.trained_on,
+                         gmm=(rf.eval or {}).get('details', {}).get('gmm_dtype', 'float64')))   # eval.json before the float32 GMM: float64
+    return pd.DataFrame(rows, columns=['run', 'method', 'seed', 'budget', 'epochs', 'views', 'train_hours', 'trained_on', 'gmm'])
