@@ -19,7 +19,8 @@ def _outputs(nb: dict) -> list:
         if c['cell_type'] != 'code' or 'injected-parameters' in c.get('metadata', {}).get('tags', []): continue
         cell = []
         for o in c.get('outputs', []):
-            if o['output_type'] == 'stream': cell.append(('stream', o['name'], ''.join(o['text'])))
+            if o['output_type'] == 'stream':
+                if o['name'] == 'stdout': cell.append(('stream', ''.join(o['text'])))   # stderr: warnings, which vary by machine
             elif o['output_type'] == 'error': cell.append(('error', o['ename'], o['evalue']))
             else:
                 d = o.get('data', {})
