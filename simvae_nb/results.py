@@ -211,7 +211,7 @@ CLAIMS = {   # claim: (the paper's words (§5), the rivals, the measures)
     'H3': ('SimVAE learns better representations than the other VAE-based objectives', 'generative', ('knn_val', 'mlp', 'linear', 'gmm')),
 }
 MEASURES = {'knn_val': 'kNN (k on validation)', 'mlp': 'MLP probe', 'linear': 'linear probe', 'gmm': 'GMM',
-            'flip': 'style: flip predicted from one view (MLP, %)'}
+            'flip': 'style: flip from one view (MLP)'}
 _PAPER_PROBE = {'knn_val': 'knn', 'mlp': 'mlp', 'linear': 'linear', 'gmm': 'gmm'}   # the paper's kNN picks k on test
 
 def _stat(s:pd.DataFrame, m:str, measure:str):
