@@ -256,10 +256,15 @@ def test_unwritable_out_dir_fails_before_the_data_loads(tmp_path):
     assert 'Traceback' in r.stderr and 'load_dataset' not in r.stderr                     # stopped before any data was read
 
 
+def _evaluate(run):                                   # in this process: these tests are about the readers, not papermill
+    from simvae_nb.evaluate import EvalConfig, evaluate_run
+    evaluate_run(run, EvalConfig(**QUICK_EVAL), log=lambda s: None)
+
+
 def _tiny_run(tmp, name='run', evaluate=True, **kw):
     run = tmp / name
     train(TrainConfig(**{**TINY, **kw}, out_dir=str(run), progress=False))
-    if evaluate: _nb('evaluate.ipynb', tmp, run_dir=str(run), **QUICK_EVAL)
+    if evaluate: _evaluate(run)
     return run
 
 
@@ -274,7 +279,7 @@ def test_a_stale_evaluation_is_never_reported(tmp_path):
     assert len(said) == 1 and f'{run}/eval.json is stale: it scores another model than checkpoint.pt (epoch 2; the checkpoint is now at epoch 4)' in said[0] \
         and 'papermill nbs/evaluate.ipynb' in said[0], said
     with pytest.raises(RecordError, match='is stale'): record_run(run, tmp_path / 'results', name='x/seed0')
-    _nb('evaluate.ipynb', tmp_path, run_dir=str(run), **QUICK_EVAL)                         # evaluated again: current
+    _evaluate(run)                                                                           # evaluated again: current
     assert set(sweep_table(tmp_path).run) == {str(run)}
 
 

@@ -54,25 +54,14 @@ def test_killed_sweep_restarts_without_rerunning_finished_runs_then_figures(tmp_
         assert (out / f).exists(), f
     assert json.loads((root / specs[0].name / 'spec.json').read_text())['budget'].startswith('tiny')
 
-    # the same sweep recorded (small files, no checkpoint), and the report made from the records alone
+    # the same sweep recorded: small files, no checkpoint, every record current
     rec = tmp_path / 'results'
     r = subprocess.run([str(Path(sys.executable).parent / 'simvae_record'), str(root), '--to', str(rec)], env=env, capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.count('recorded') == len(specs), r.stdout + r.stderr
     assert not list(rec.rglob('*.pt')), 'a record holds a checkpoint'
-    out2 = tmp_path / 'figures_from_records'
-    pm.execute_notebook(str(ROOT / 'nbs/figures.ipynb'), str(tmp_path / 'figures_records.ipynb'), progress_bar=False,
-                        parameters=dict(roots=[str(rec)], out_dir=str(out2), fid=False), kernel_name='python3')
-    for f in ('table1.csv', 'style.csv', 'report.csv', 'table7_ours.csv'):   # the same numbers as from the live run folders
-        assert (out2 / f).read_text() == (out / f).read_text(), f
-    import numpy as np
     from simvae_nb.run import iter_runs
-    from simvae_nb.records import run_arrays
-    from simvae_nb.generate import DecoderConfig
-    live = {r.name: r for r in iter_runs(root)}
-    for r in iter_runs(rec):                              # the recorded arrays are what the checkpoints give
-        if r.method == 'random': continue
-        a, b = run_arrays(r), run_arrays(live[r.name], decoder_cfg=DecoderConfig(max_epochs=15, train_size=10000))
-        assert sorted(a) == sorted(b) and all(np.array_equal(a[k], b[k]) for k in a), r.name
+    recs = iter_runs(rec)                                 # the records read back as current runs (the report's input; its
+    assert len(recs) == len(specs) and all(r.recorded and r.eval_problem() is None for r in recs)   # arrays: nbs/34_records)
 
 
 def test_submitit_local_executor(tmp_path):
