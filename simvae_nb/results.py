@@ -248,24 +248,20 @@ def claim_verdict(v:list) -> str:
     if any(x.startswith('one seed') for x in v): return f"one seed: ahead on {sum(x.endswith('ahead') for x in v)} of {len(v)}"
     return 'tie'
 
+def _paper_pair(r) -> str:
+    "The paper's SimVAE and rival numbers of a `verdicts` row: 'a vs b', or '—' where the paper has no number."
+    a, b = r.paper_simvae, r.paper_rival
+    return '—' if a is None or b is None or math.isnan(a) or math.isnan(b) else f'{a:.1f} vs {b:.1f}'
+
 def findings_table(v:pd.DataFrame,          # `verdicts`
                    links:dict|None=None,    # {'H1': a markdown link to where the report shows it, ...}
-                   per_measure:bool=True,   # a row per measure; False: a row per claim and framing (claim_verdict)
                   ) -> pd.DataFrame:
-    "The findings as the report and the README show them: claim, framing, ours, the paper's, verdict."
-    f = lambda m, se, n: f'{m:.1f}' + ('' if n < 2 else f' ± {se:.1f}') + f' ({n})'
-    paper = lambda a, b: '—' if a is None or b is None or math.isnan(a) or math.isnan(b) else f'{a:.1f} vs {b:.1f}'
-    if per_measure:
-        t = pd.DataFrame({'claim': v.claim, 'framing': v.framing, 'measure': v.measure.map(MEASURES),
-                          'SimVAE': [f(r.simvae, r.simvae_se, r.simvae_n) for r in v.itertuples()],
-                          'strongest rival': [f'{PAPER_METHODS[r.rival]} {f(r.rival_mean, r.rival_se, r.rival_n)}' for r in v.itertuples()],
-                          'difference': [f'{r.difference:+.1f}' + ('' if math.isnan(r.se) else f' ± {r.se:.1f}') for r in v.itertuples()],
-                          'paper (SimVAE vs rival)': [paper(r.paper_simvae, r.paper_rival) for r in v.itertuples()], 'verdict': v.verdict})
-    else:
-        g = v.groupby(['claim', 'framing'], sort=False)
-        t = pd.DataFrame([dict(claim=c, framing=fr, ours='; '.join(f"{MEASURES[r.measure].split(' (')[0]} {r.simvae:.1f} vs {PAPER_METHODS[r.rival]} {r.rival_mean:.1f}"
-                                                                   for r in d.itertuples()),
-                               verdict=claim_verdict(list(d.verdict))) for (c, fr), d in g])
+    "The findings as the report shows them, a row per claim, framing and measure: ours, the strongest rival, the paper's, verdict."
+    t = pd.DataFrame({'claim': v.claim, 'framing': v.framing, 'measure': v.measure.map(MEASURES),
+                      'SimVAE': [_fmt(r.simvae, r.simvae_se, r.simvae_n) for r in v.itertuples()],
+                      'strongest rival': [f'{PAPER_METHODS[r.rival]} {_fmt(r.rival_mean, r.rival_se, r.rival_n)}' for r in v.itertuples()],
+                      'difference': [f'{r.difference:+.1f}' + ('' if math.isnan(r.se) else f' ± {r.se:.1f}') for r in v.itertuples()],
+                      'paper (SimVAE vs rival)': [_paper_pair(r) for r in v.itertuples()], 'verdict': v.verdict})
     if len(t) and links: t['claim'] = [f'{c} ({links[c]})' if c in links else c for c in t.claim]
     return t
 
@@ -277,14 +273,11 @@ def findings_markdown(v:pd.DataFrame,      # `verdicts`
                      ) -> str:
     "A short markdown table of the findings (the README's): per claim and framing, the headline measure, the paper's, and the verdict over all of the claim's measures."
     if v.empty: return '*No finding yet: the records need SimVAE and a rival.*'
-    f = lambda m, se, n: f'{m:.1f}' + ('' if n < 2 else f' ± {se:.1f}') + f' ({n})'
     lines = ['| claim | framing | SimVAE | strongest rival | paper | verdict (all measures) |', '|---|---|---|---|---|---|']
     for (c, fr), d in v.groupby(['claim', 'framing'], sort=False):
         h = d[d.measure == HEADLINE[c]]; r = (h if len(h) else d).iloc[0]
-        paper = '—' if r.paper_simvae is None or r.paper_rival is None or math.isnan(r.paper_simvae) or math.isnan(r.paper_rival) \
-                else f'{r.paper_simvae:.1f} vs {r.paper_rival:.1f}'
-        lines.append(f"| {c}: SimVAE {SHORT_CLAIMS[c]} | {fr} | {MEASURES[r.measure].split(' (')[0]} {f(r.simvae, r.simvae_se, r.simvae_n)} | "
-                     f"{PAPER_METHODS[r.rival]} {f(r.rival_mean, r.rival_se, r.rival_n)} | {paper} | *{claim_verdict(list(d.verdict))}* |")
+        lines.append(f"| {c}: SimVAE {SHORT_CLAIMS[c]} | {fr} | {MEASURES[r.measure].split(' (')[0]} {_fmt(r.simvae, r.simvae_se, r.simvae_n)} | "
+                     f"{PAPER_METHODS[r.rival]} {_fmt(r.rival_mean, r.rival_se, r.rival_n)} | {_paper_pair(r)} | *{claim_verdict(list(d.verdict))}* |")
     return '\n'.join(lines)
 
 # %% ../nbs/33_results.ipynb #2df3aba7
@@ -300,7 +293,7 @@ def budget_table(summaries:dict,            # {budget in words: `summarise` of i
     ours = {b: {(r.method, r.probe): (r.mean, r.se, r.n) for r in pick(s).itertuples()} for b, s in summaries.items()}
     methods = [m for m in PAPER_METHODS if any((m, p) in o for o in ours.values() for p in measures)]
     cols = pd.MultiIndex.from_tuples([(BUDGET_MEASURES[p], src) for p in measures for src in ['paper', *summaries]])
-    paper = lambda m, p: _fmt(*pn[(m, 'knn' if p == 'knn_val' else p)]) + (' (test k)' if p == 'knn_val' else '') if (m, 'knn' if p == 'knn_val' else p) in pn else '—'
+    paper = lambda m, p: _fmt(*pn[(m, _PAPER_PROBE.get(p, p))]) + (' (test k)' if p == 'knn_val' else '') if (m, _PAPER_PROBE.get(p, p)) in pn else '—'
     data = [[paper(m, p) if src == 'paper' else _fmt(*ours[src].get((m, p), (None, None, None))) for p in measures for src in ['paper', *summaries]]
             for m in methods]
     return pd.DataFrame(data, [PAPER_METHODS[m] for m in methods], cols)

@@ -20,7 +20,8 @@ __all__ = ['PAPER_DATASETS', 'PAPER_SEEDS', 'TINY_EVAL', 'CPU_BUDGETS', 'ABLATIO
            'LONG_BUDGET', 'LONG_VIEWS', 'SEARCH_VIEWS', 'SEARCH_GRID', 'PAPER_BUDGET', 'PAPER_EVAL_EVERY',
            'PAPER_FMNIST_ORDER', 'PROFILES', 'RunSpec', 'spec_mismatch', 'run_state', 'default_nbs', 'execute_run',
            'run_local', 'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile', 'cpu_ablations', 'cpu_long',
-           'cpu_search', 'paper_fmnist', 'sweep', 'sweep_table', 'profile_seeds', 'with_seeds', 'sweep_cli']
+           'cpu_search', 'paper_fmnist', 'sweep', 'sweep_table', 'runs_frame', 'profile_seeds', 'with_seeds',
+           'sweep_cli']
 
 # %% ../nbs/50_sweep.ipynb #910de4e9
 @dataclass(frozen=True)
@@ -324,10 +325,15 @@ def sweep(profile:str|list='tiny',   # a profile name, or a list of RunSpecs
 # %% ../nbs/50_sweep.ipynb #da04ba28
 def sweep_table(*roots, log=print):
     "Every number of every current evaluated run under `roots`, with the run's sweep group, setting, budget, the settings the ablations vary, and the machine it trained on."
+    from simvae_nb.results import current_runs
+    return runs_frame(current_runs(*roots, log=log))
+
+def runs_frame(rfs:list):
+    "`sweep_table` of run folders already read (`current_runs`), so that a reader that holds them does not read the roots again."
     import pandas as pd
-    from simvae_nb.results import eval_rows, current_runs
+    from simvae_nb.results import eval_rows
     rows = []
-    for rf in current_runs(*roots, log=log):
+    for rf in rfs:
         cfg = rf.config
         extra = dict(sweep_group=rf.group, setting=rf.setting, budget=rf.budget, epochs=cfg['epochs'], n_views=cfg['n_views'], lr=cfg['lr'],
                      train_size=cfg['train_size'], val_size=cfg.get('val_size'), likelihood_var=cfg['hparams'].get('likelihood_var'),
