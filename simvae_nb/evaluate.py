@@ -10,7 +10,7 @@ import numpy as np
 
 from .data import DATASETS, load_dataset
 from .run import (CONFIG, CHECKPOINT, EVAL, FEATURES, atomic_write, cached, check_run_dir, file_digest, load_run,
-                           load_checkpoint, read_json, resolve_device, run_lock)
+                           load_checkpoint, resolve_device, run_config, run_eval, run_lock)
 from .content import EvalConfig, content_scores, gmm_optima, has_head, limit_threads
 from .objectives import encode_images
 from .style import augmentation_style, augmented_features, celeba_style, shapes_style
@@ -56,8 +56,8 @@ def evaluate_run(run_dir,                        # a run directory (config.json,
 
 def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
     T, t_all = {}, time.perf_counter()
-    rcfg, method = load_run(run_dir, dev, finished=not allow_unfinished)
-    if data_root is None and (run_dir / CONFIG).exists(): data_root = read_json(run_dir / CONFIG).get('data_root')
+    rcfg, method, done = load_run(run_dir, dev, finished=not allow_unfinished)
+    if data_root is None and (run_dir / CONFIG).exists(): data_root = run_config(run_dir).get('data_root')
     heads = ['pre'] + (['post'] if cfg.post_head and has_head(method) else [])
     base = {'checkpoint': file_digest(run_dir / CHECKPOINT), 'dataset': rcfg.dataset, 'format': 1}
     t0 = time.perf_counter()
@@ -97,7 +97,7 @@ def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
     content['details']['knn_val_split'] = val_split
     ev.update(style=style, post_head=None if post is None else {k: v for k, v in post.items() if k != 'details'},
               details=content['details'],
-              run={'dataset': rcfg.dataset, 'method': rcfg.method, 'seed': rcfg.seed, 'epochs': rcfg.epochs, 'target_epochs': rcfg.target_epochs,
+              run={'dataset': rcfg.dataset, 'method': rcfg.method, 'seed': rcfg.seed, 'epochs': done, 'target_epochs': rcfg.epochs,
                    'checkpoint': base['checkpoint'],   # the SHA-256 of the checkpoint scored: readers check it against the one beside
                    'train_size': rcfg.train_size, 'n_views': rcfg.n_views, 'latent_dim': rcfg.latent_dim, 'arch': rcfg.arch},
               protocol=cfg.to_dict(), device=str(dev), seconds={k: round(v, 2) for k, v in T.items()})
@@ -115,7 +115,7 @@ def gmm_optima_run(run_dir,              # an evaluated run directory (eval.json
     "`gmm_optima` on a run's cached features, with the protocol's GMM accuracy, lower bound and number of starts beside."
     run_dir = check_run_dir(run_dir)
     if not (run_dir / EVAL).exists(): raise FileNotFoundError(f'{run_dir} has no {EVAL}: evaluate the run first (evaluate_run, or nbs/evaluate.ipynb)')
-    ev = read_json(run_dir / EVAL); cfg = EvalConfig.from_dict(ev['protocol'])
+    ev = run_eval(run_dir); cfg = EvalConfig.from_dict(ev['protocol'])
     paths = [run_dir / FEATURES / f'{s}.pt' for s in ('train', 'test')]
     if not all(p.exists() for p in paths):
         raise FileNotFoundError(f'{run_dir} has no cached features ({", ".join(p.name for p in paths if not p.exists())} missing in {FEATURES}/): evaluate_run writes them')

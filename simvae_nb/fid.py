@@ -203,7 +203,7 @@ def generative_quality(runs:dict,                 # {name: run directory}
     model = fid_inception(weights_path, device) if fid else None
     rows, ref = [], {}
     for name, run_dir in runs.items():
-        cfg, _ = load_run(run_dir, 'cpu')
+        cfg = load_run(run_dir, 'cpu').cfg
         codec = load_codec(run_dir, device, decoder_cfg, data_root)
         test = _split(cfg.dataset, 'test', data_root or cfg.data_root)
         row = dict(run=name, method=cfg.method, dataset=cfg.dataset, mse=reconstruction_mse(codec, test.images, device=device))

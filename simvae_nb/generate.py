@@ -171,7 +171,7 @@ def load_codec(run_dir,                          # a run directory written by `t
               ) -> Codec:
     "The codec of a run: a generative method's own decoder, else the A.7.6 decoder on its frozen representations (cached in `decoder.pt`)."
     device, run_dir = resolve_device(device), Path(run_dir)
-    cfg, method = load_run(run_dir, device)
+    cfg, method, _ = load_run(run_dir, device)
     if method.generative: return Codec(method).to(device)
     dcfg = decoder_cfg or DecoderConfig()
     ds = train_images(cfg, dcfg.train_size, data_root)
@@ -239,7 +239,7 @@ def reconstruction_figure(runs:dict,            # {method name: run directory}, 
                          ):
     "Figures 3, 4: the same test images, original first, then each method's reconstruction from its representation."
     device = resolve_device(device)
-    cfgs = {name: load_run(d, 'cpu')[0] for name, d in runs.items()}
+    cfgs = {name: load_run(d, 'cpu').cfg for name, d in runs.items()}
     datasets = {c.dataset for c in cfgs.values()}
     if len(datasets) != 1:
         raise ValueError(f'one figure per dataset: these runs are on {sorted(datasets)} ({ {k: c.dataset for k, c in cfgs.items()} })')
@@ -309,7 +309,7 @@ def generation_figure(run_dir,                    # a run directory
                      ):
     "Figure 10: for each class, `n_per_class` images decoded from samples of the class's Gaussian."
     device = resolve_device(device)
-    cfg, _ = load_run(run_dir, 'cpu')
+    cfg = load_run(run_dir, 'cpu').cfg
     codec = load_codec(run_dir, device, decoder_cfg, data_root)
     ds = train_images(cfg, train_size, data_root)
     gs = class_gaussians(codec, ds, device)

@@ -21,14 +21,16 @@ from .data import load_dataset
 from .augment import make_views
 from .methods import METHODS
 from .objectives import encode_images
-from .run import (TrainConfig, CONFIG, METRICS, CHECKPOINT, CHECKPOINT_FORMAT, LOG, RunFileError, atomic_write, save_checkpoint,
+from .run import (TrainConfig, CONFIG, METRICS, CHECKPOINT, LOG, atomic_write, save_checkpoint,
                            load_checkpoint, checkpoint_digest, read_metrics, resolve_device, resolve_precision, run_lock, load_run,
+                           checkpoint_state, read_checkpoint,
                            machine_facts)
 
 # %% auto #0
 __all__ = ['rng_state', 'set_rng_state', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback',
-           'NonFiniteLossError', 'MetricsCB', 'DDPCB', 'PrecisionCB', 'NonFiniteCB', 'ProgressCB', 'OnlineEvalCB',
-           'CheckpointCB', 'read_resume_checkpoint', 'RunDirCB', 'ViewBatches', 'Learner', 'make_learner', 'train']
+           'NonFiniteLossError', 'MetricsCB', 'DDPCB', 'CompileCB', 'PrecisionCB', 'NonFiniteCB', 'ProgressCB',
+           'OnlineEvalCB', 'CheckpointCB', 'read_resume_checkpoint', 'RunDirCB', 'ViewBatches', 'Learner',
+           'make_learner', 'train']
 
 # %% ../nbs/20_learner.ipynb #4288a82a
 def _seed(*parts) -> int:
@@ -89,16 +91,23 @@ class DDPCB(Callback):
         t = torch.tensor([m[k] for k in keys], dtype=torch.float64, device=learn.device if learn.device.type == 'cuda' else 'cpu')
         dist.all_reduce(t); m.update(zip(keys, (t / learn.world).tolist()))
 
+class CompileCB(Callback):
+    """`torch.compile` of what the step calls (`cfg.compile`): Inductor fuses the elementwise work around the matrix
+    products — on a 2-core CPU with AMX, 1.30x on a bf16 SimVAE step after a 25 s compile (`tools/bench_compile.py`).
+    The bare method is untouched: checkpoints, the online evaluation and `after_step` see it as before."""
+    order = 50                                                # after DDPCB wrapped the method
+    def before_fit(self, learn):
+        if learn.opt is not None: learn.model = torch.compile(learn.model)
+
 class PrecisionCB(Callback):
     """bf16 autocast from `before_batch` to `after_loss` when `precision='bf16'` (miniai's MixedPrecision; the losses cast
-    to fp32 themselves), and channels_last memory for ResNets on CUDA. `learn.autocast()` gives the same context to
-    other callbacks (the online evaluation)."""
+    to fp32 themselves), and channels_last memory for ResNets on CUDA. It sets `learn.precision`, so `learn.autocast()`
+    gives the same context to other callbacks (the online evaluation)."""
     order = 0
     def __init__(self, precision:str='fp32', channels_last:bool=False):
         self.precision, self.channels_last, self.ctx = precision, channels_last, None
     def before_fit(self, learn):
         learn.precision = self.precision
-        learn.autocast = lambda: torch.autocast(learn.device.type, dtype=torch.bfloat16) if self.precision == 'bf16' else nullcontext()
         if self.channels_last: learn.method.to(memory_format=torch.channels_last)
     def before_batch(self, learn):
         if self.channels_last and learn.xb.ndim == 4: learn.xb = learn.xb.contiguous(memory_format=torch.channels_last)
@@ -114,7 +123,7 @@ class NonFiniteCB(Callback):
         if torch.isfinite(learn.loss): return
         terms = {k: float(v.detach()) for k, v in learn.out.items()}
         p = learn.path / CHECKPOINT if learn.path is not None else None
-        saved = load_checkpoint(p)['epoch'] if p is not None and p.exists() else None
+        saved = read_checkpoint(p.parent)['epoch'] if p is not None and p.exists() else None
         kept = (f'the last good checkpoint (epoch {saved}) is kept in {p}' if saved is not None else
                 'no checkpoint was written before it (nothing is kept: the run starts afresh when trained again)')
         raise NonFiniteLossError(
@@ -157,7 +166,7 @@ class OnlineEvalCB(Callback):
         images = learn.batches.images
         ref = torch.linspace(0, len(images) - 1, min(self.max_ref, len(images))).long()   # spread over the set
         learn.method.eval()
-        with getattr(learn, 'autocast', nullcontext)():
+        with learn.autocast():
             x = encode_images(learn.method.encode, images[ref], device=learn.device).float().numpy()
             v = encode_images(learn.method.encode, self.val_images, device=learn.device).float().numpy()
         learn.method.train()
@@ -181,11 +190,7 @@ class CheckpointCB(Callback):
         learn.history = list(ck.get('history', []))
         learn.resumed_from = learn.epoch
     def state(self, learn) -> dict:
-        return {'format': CHECKPOINT_FORMAT, 'method': self.cfg.method, 'in_shape': list(learn.method.in_shape),
-                'epoch': learn.epoch, 'step': learn.step,
-                'config': {**self.cfg.identity(), 'epochs': self.cfg.epochs}, 'model': learn.method.state_dict(),
-                'optimizer': learn.opt.state_dict() if learn.opt else None, 'rng': rng_state(learn.device),
-                'history': list(learn.history)}
+        return checkpoint_state(self.cfg, learn.method, learn.opt, learn.epoch, learn.step, rng_state(learn.device), learn.history)
     def after_epoch(self, learn):
         if learn.main_process and (learn.epoch % self.cfg.checkpoint_every == 0 or learn.epoch == learn.epochs):
             save_checkpoint(learn.path / CHECKPOINT, self.state(learn))
@@ -196,8 +201,7 @@ def read_resume_checkpoint(cfg:TrainConfig) -> dict|None:
     "The run directory's checkpoint, if any, checked to be a simvae_nb checkpoint of the same run as `cfg`."
     p = Path(cfg.out_dir) / CHECKPOINT
     if not p.exists(): return None
-    ck = load_checkpoint(p)
-    if ck.get('format') != CHECKPOINT_FORMAT: raise RunFileError(f'{p} is not a simvae_nb checkpoint')
+    ck = read_checkpoint(p.parent)
     old = TrainConfig.from_dict({**ck['config'], 'out_dir': cfg.out_dir}).identity()
     diff = {k: (old[k], v) for k, v in cfg.identity().items() if old.get(k) != v}
     if diff: raise ValueError(f'{p.parent} holds a run with another config (field: saved, asked) {diff}; '
@@ -288,6 +292,7 @@ class Learner:
         self.cbs = sorted(cbs, key=lambda c: c.order)
         self.epoch = self.step = self.batch = 0
         self.history = []                    # one dict of metrics per completed epoch (MetricsCB)
+        self.precision = 'fp32'              # the steps' precision (PrecisionCB sets it)
         self.rank, self.world = getattr(batches, 'rank', 0), getattr(batches, 'world', 1)
         self.device = getattr(batches, 'device', None) or next(method.parameters()).device   # once: hooks read it every step
 
@@ -295,6 +300,9 @@ class Learner:
     def main_process(self) -> bool: return self.rank == 0
     @property
     def n_batches(self) -> int: return len(self.batches)
+    def autocast(self):
+        "The steps' precision as a context: bf16 autocast where `precision` is 'bf16', else nothing."
+        return torch.autocast(self.device.type, dtype=torch.bfloat16) if self.precision == 'bf16' else nullcontext()
 
     def callback(self, hook:str):
         for c in self.cbs:
@@ -382,6 +390,7 @@ def make_learner(cfg:TrainConfig, cbs:list|None=None) -> Learner:
         std = [MetricsCB({'lr': cfg.lr, 'precision': precision}), PrecisionCB(precision, device.type == 'cuda' and cfg.arch == 'resnet'),
                NonFiniteCB(), CheckpointCB(cfg, ck), RunDirCB(cfg, run, stack)]
         if distributed: std.append(DDPCB())
+        if cfg.compile: std.append(CompileCB())
         if cfg.progress: std.append(ProgressCB(cfg.method))
         if cfg.eval_every: std.append(OnlineEvalCB(cfg.eval_every, labels, ds.images[n_train:].to(device), ds.labels[n_train:]))
         learn = Learner(method, batches, opt, list(cbs or []) + std, cfg.epochs, cfg.out_dir)

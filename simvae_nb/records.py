@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .run import (CONFIG, SPEC, METRICS, EVAL, CHECKPOINT, RECORD, ARTEFACTS, FEATURES, RunFolder, atomic_write, file_digest,
-                           iter_runs, load_checkpoint, machine_facts, read_json, resolve_device)
+from .run import (CONFIG, SPEC, METRICS, EVAL, CHECKPOINT, RECORD, ARTEFACTS, RunFolder, atomic_write, file_digest,
+                           iter_runs, machine_facts, read_json, resolve_device)
 from .methods import METHODS
 from .data import DATASETS
 
@@ -34,7 +34,7 @@ def run_artefacts(run_dir,                     # a finished run directory (check
     from simvae_nb.generate import (DecoderConfig, load_codec, pick_images, reconstructions, reconstruction_mse, class_gaussians,
                                     generate, train_images, _split)
     from simvae_nb.run import load_run
-    cfg, method = load_run(run_dir, 'cpu')
+    cfg, method, _ = load_run(run_dir, 'cpu')
     if not method.trainable: return {}
     device = resolve_device(device)
     dcfg = decoder_cfg or DecoderConfig(max_epochs=15, train_size=10000)
@@ -78,7 +78,7 @@ def _facts(rf:RunFolder, ck:dict) -> dict:
     trained_on = run.get('machine') or {**machine_facts(), 'note': 'config.json predates machine facts: the machine that recorded it'}
     ev = rf.eval.get('seconds', {})
     return dict(format=RECORD_FORMAT, name=rf.name, source=str(rf.path.resolve()),
-                checkpoint=dict(sha256=file_digest(rf.path / CHECKPOINT), epoch=ck['epoch'], target_epochs=rf.config['epochs']),
+                checkpoint=dict(sha256=ck['sha256'], epoch=ck['epoch'], target_epochs=rf.config['epochs']),
                 trained_on=trained_on, precision=run.get('precision'), world_size=run.get('world_size'),
                 train_hours=_hours(ms), views_seen=_views(rf, ms),
                 eval_hours=round(ev['total'] / 3600, 4) if 'total' in ev else None, eval_device=rf.eval.get('device'))
@@ -114,7 +114,7 @@ def record_run(run_dir,                 # a finished, evaluated run folder
     dest, ck = Path(to) / name, rf.checkpoint_facts()
     if dest.exists() and not (dest / RECORD).is_file(): raise RecordError(f'{dest} exists and is not a record; choose another name or move it away')
     if dest.exists() and not replace:
-        held = read_json(dest / RECORD)['checkpoint']['sha256']
+        held = RunFolder.open(dest).record['checkpoint']['sha256']
         if held == ck['sha256'] and _same_files(rf.path, dest): return dest, 'unchanged'
         raise RecordError(f'{dest} already holds a record of ' + (f'another model (checkpoint {held[:12]}…, this run: {ck["sha256"][:12]}…)'
                           if held != ck['sha256'] else 'this model with other files (evaluated again since?)') +

@@ -8,6 +8,7 @@ import errno, hashlib, io, json, os, pickle, platform, time, zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -22,9 +23,10 @@ from .methods import METHODS, method_defaults
 __all__ = ['PRECISIONS', 'TRAIN_PARAMS', 'CONFIG', 'METRICS', 'CHECKPOINT', 'EVAL', 'LOG', 'LOCK', 'FEATURES', 'DECODER', 'SPEC',
            'RECORD', 'ARTEFACTS', 'CHECKPOINT_FORMAT', 'resolve_device', 'cpu_has_bf16', 'resolve_precision',
            'machine_facts', 'check_data_root', 'TrainConfig', 'train_param_hints', 'RunFileError', 'atomic_write',
-           'save_checkpoint', 'load_checkpoint', 'read_json', 'read_metrics', 'file_digest', 'checkpoint_digest',
-           'cached', 'RunDirBusy', 'remove_stale_tmp', 'run_lock', 'run_busy', 'RunDirError', 'UnfinishedRunError',
-           'check_run_dir', 'load_run', 'RunFolder', 'iter_runs']
+           'save_checkpoint', 'load_checkpoint', 'checkpoint_state', 'read_checkpoint', 'read_json', 'read_metrics',
+           'file_digest', 'checkpoint_digest', 'cached', 'RunDirBusy', 'remove_stale_tmp', 'run_lock', 'run_busy',
+           'RunDirError', 'UnfinishedRunError', 'check_run_dir', 'LoadedRun', 'load_run', 'run_config', 'run_eval',
+           'RunFolder', 'iter_runs']
 
 # %% ../nbs/19_run.ipynb #d17ff235
 def resolve_device(device:str='auto',   # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'
@@ -104,7 +106,7 @@ def check_data_root(data_root, dataset:str):
                                         f'(expected layout: {DATASETS[dataset].layout}), or leave data_root unset to search the usual places')
     if not p.is_dir(): raise ValueError(f'data_root {p} is a file, not a folder')
 
-_NOT_IDENTITY = ('epochs', 'out_dir', 'data_root', 'device', 'checkpoint_every', 'progress', 'threads', 'eval_every', 'precision')
+_NOT_IDENTITY = ('epochs', 'out_dir', 'data_root', 'device', 'checkpoint_every', 'progress', 'threads', 'eval_every', 'precision', 'compile')
 
 @dataclass
 class TrainConfig(Config):
@@ -131,6 +133,7 @@ class TrainConfig(Config):
     eval_every: int = 0             # epochs between online validation kNN evaluations (val_knn_acc in metrics.jsonl); 0: off
     val_size: int | None = None     # the last N training images, held out of training as a validation split; None: 1/6 of them when eval_every > 0, else 0
     threads: int | None = None      # CPU threads for torch (None: torch's default); 1 when processes share few cores
+    compile: bool = False           # torch.compile the training step (CPU bf16: ~1.3x a SimVAE step, after ~25 s of compiling)
 
     def prepare(self):
         self.hparams = json_param('hparams', self.hparams, dict)
@@ -150,6 +153,7 @@ class TrainConfig(Config):
         if self.latent_dim is None: self.latent_dim = DEFAULT_LATENT[self.arch]
         self.require('seed', 'epochs', ge=0, none=False)                  # none=False: the defaults are filled in above
         self.require('threads', ge=1)
+        if not isinstance(self.compile, bool): raise ValueError(f'compile must be True or False, got {self.compile!r}')
         self.require('batch_size', 'latent_dim', 'checkpoint_every', 'n_views', ge=1, none=False)
         if self.n_views < cls.min_views:
             raise ValueError(f'{self.method} needs n_views >= {cls.min_views} (its loss compares the views of an image), got {self.n_views}')
@@ -202,7 +206,7 @@ def train_param_hints() -> dict:
 CONFIG, METRICS, CHECKPOINT, EVAL, LOG, LOCK, FEATURES, DECODER, SPEC = (
     'config.json', 'metrics.jsonl', 'checkpoint.pt', 'eval.json', 'train.log', '.lock', 'features', 'decoder.pt', 'spec.json')
 RECORD, ARTEFACTS = 'record.json', 'artefacts.npz'   # a recorded run's (results/): provenance, and the arrays the report draws
-CHECKPOINT_FORMAT = 'simvae_nb/checkpoint/1'         # written by the trainer's CheckpointCB, checked by every reader
+CHECKPOINT_FORMAT = 'simvae_nb/checkpoint/1'         # the layout `checkpoint_state` writes and `read_checkpoint` checks
 
 class RunFileError(ValueError):
     "A run directory's file is missing, empty, truncated or malformed; the message names it and the fix."
@@ -227,7 +231,7 @@ def save_checkpoint(path, state:dict):
     atomic_write(path, buf.getvalue())
 
 def load_checkpoint(path, map_location='cpu') -> dict:
-    "A file `save_checkpoint` wrote, or a RunFileError naming it (missing, empty, truncated, not a checkpoint)."
+    "A file `save_checkpoint` wrote (a run's checkpoint or a cache), or a RunFileError naming it (missing, empty, truncated, not a checkpoint)."
     path = Path(path)
     if not path.is_file(): raise RunFileError(f'{path}: no such file')
     if path.stat().st_size == 0:
@@ -237,6 +241,21 @@ def load_checkpoint(path, map_location='cpu') -> dict:
     except (RuntimeError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile, ValueError, OSError) as e:
         raise RunFileError(f'{path} cannot be read ({type(e).__name__}: {" ".join(str(e).split())[:160]}): it is truncated or not a '
                            'checkpoint. Delete it (a run then starts again from scratch) or restore it from a copy') from e
+
+def checkpoint_state(cfg, method, opt, epoch:int, step:int, rng:dict, history:list) -> dict:
+    "The one layout of a run's `checkpoint.pt` (`CHECKPOINT_FORMAT`): what the trainer saves; `read_checkpoint` reads it back."
+    return {'format': CHECKPOINT_FORMAT, 'method': cfg.method, 'in_shape': list(method.in_shape), 'epoch': epoch, 'step': step,
+            'config': {**cfg.identity(), 'epochs': cfg.epochs}, 'model': method.state_dict(),
+            'optimizer': opt.state_dict() if opt else None, 'rng': rng, 'history': list(history)}
+
+def read_checkpoint(run_dir, map_location='cpu') -> dict:
+    "A run directory's `checkpoint.pt`, checked to be in `CHECKPOINT_FORMAT` (a RunFileError naming it otherwise): every reader of a run's checkpoint goes through here."
+    p = Path(run_dir) / CHECKPOINT
+    ck = load_checkpoint(p, map_location)
+    if not isinstance(ck, dict) or ck.get('format') != CHECKPOINT_FORMAT:
+        raise RunFileError(f'{p} is not a simvae_nb checkpoint (format {ck.get("format") if isinstance(ck, dict) else type(ck).__name__!r}, '
+                           f'expected {CHECKPOINT_FORMAT!r}): move it away, or train the run again')
+    return ck
 
 def read_json(path) -> dict:
     "A JSON file of a run, or a RunFileError naming it."
@@ -378,27 +397,42 @@ def _unfinished_message(run_dir, done, target) -> str:
             '. Finish it first (re-running its training command resumes it), or evaluate this checkpoint as it is '
             'with allow_unfinished=True (papermill: -p allow_unfinished True)')
 
+class LoadedRun(NamedTuple):
+    "What `load_run` gives back: the run's config as it was trained (`cfg.epochs` is its target), the trained method, and the epochs its checkpoint holds."
+    cfg: TrainConfig
+    method: torch.nn.Module
+    epochs_done: int
+    @property
+    def finished(self) -> bool: return self.epochs_done >= self.cfg.epochs
+
 def load_run(run_dir,                # a run directory
              device='cpu',
              finished:bool=False,    # refuse a checkpoint short of the config's epochs
-            ) -> tuple:
-    "The config and the trained method of a run directory; `cfg.epochs` is the epochs the checkpoint holds, `cfg` records the target in `target_epochs`."
+            ) -> LoadedRun:
+    "The config, the trained method (in eval mode, on `device`) and the epochs done of a run directory."
     run_dir = check_run_dir(run_dir)
-    ck = load_checkpoint(run_dir / CHECKPOINT, map_location=resolve_device(device))
-    if ck.get('format') != CHECKPOINT_FORMAT: raise RunFileError(f'{run_dir / CHECKPOINT} is not a simvae_nb checkpoint')
+    ck = read_checkpoint(run_dir, map_location=resolve_device(device))
     cfg = TrainConfig.from_dict({**ck['config'], 'out_dir': str(run_dir)})
     if finished and ck['epoch'] < cfg.epochs: raise UnfinishedRunError(_unfinished_message(run_dir, ck['epoch'], cfg.epochs))
     cls = METHODS[cfg.method]
     if ck['method'] != cls.name: raise RunFileError(f'a checkpoint of {ck["method"]} cannot load into {cls.name}')
     m = cls(tuple(ck['in_shape']), cfg.latent_dim, cfg.arch, cls.Config.from_dict(cfg.hparams))
     m.load_state_dict(ck['model'], strict=True)
-    cfg.target_epochs, cfg.epochs = cfg.epochs, ck['epoch']
-    return cfg, m.to(device).eval()
+    return LoadedRun(cfg, m.to(device).eval(), ck['epoch'])
 
 # %% ../nbs/19_run.ipynb #6905e42d
 def _refresh_eval(path:Path, recorded:bool) -> str:
     return ('record the run again from its source folder after re-evaluating it there (simvae_record SOURCE --to RESULTS)' if recorded
             else f'refresh it with: papermill nbs/evaluate.ipynb OUT.ipynb -p run_dir {path}')
+
+def run_config(run_dir) -> dict:
+    "A run folder's `config.json` (a `RunFileError` naming it if it is missing or damaged)."
+    return read_json(Path(run_dir) / CONFIG)
+
+def run_eval(run_dir) -> dict|None:
+    "A run folder's `eval.json`, None if it has none (a `RunFileError` naming it if it is damaged)."
+    p = Path(run_dir) / EVAL
+    return read_json(p) if p.exists() else None
 
 @dataclass
 class RunFolder:
@@ -428,6 +462,11 @@ class RunFolder:
         parts = self.spec.get('name', '').split('/')
         return parts[-2] if len(parts) >= 3 and parts[-1].startswith('seed') and parts[-2] != self.method else 'paper'
     def metrics(self) -> list: return read_metrics(self.path / METRICS)
+    @classmethod
+    def open(cls, path, name:str|None=None) -> RunFolder:
+        "The run folder at `path` (its config.json; spec, eval and record where present); a damaged JSON file raises `RunFileError` naming it."
+        rd = Path(path); opt = lambda f: read_json(rd / f) if (rd / f).exists() else None
+        return cls(rd, name or rd.name, run_config(rd), opt(SPEC) or {}, run_eval(rd), opt(RECORD))
     @property
     def trained_on(self) -> str:
         "The machine it trained on, as its records say: the GPU, or the CPU's kind, and the precision ('avx512_bf16, bf16'); '?' where they predate machine facts."
@@ -440,7 +479,7 @@ class RunFolder:
         if self.recorded: return self.record['checkpoint']
         if not hasattr(self, '_ck'):
             p = self.path / CHECKPOINT
-            self._ck = dict(sha256=file_digest(p), epoch=load_checkpoint(p)['epoch']) if p.is_file() else dict(sha256=None, epoch=None)
+            self._ck = dict(sha256=file_digest(p), epoch=read_checkpoint(self.path)['epoch']) if p.is_file() else dict(sha256=None, epoch=None)
         return self._ck
 
     def eval_problem(self) -> str | None:
@@ -474,7 +513,6 @@ def iter_runs(*roots,                  # sweep roots, `results/`, or single run 
             rd = f.parent
             if FEATURES in rd.relative_to(root).parts: continue
             if evaluated and not (rd / EVAL).exists(): continue
-            opt = lambda name: read_json(rd / name) if (rd / name).exists() else None
             rel = rd.relative_to(root).as_posix()
-            out.append(RunFolder(rd, rd.name if rel == '.' else rel, read_json(f), opt(SPEC) or {}, opt(EVAL), opt(RECORD)))
+            out.append(RunFolder.open(rd, rd.name if rel == '.' else rel))
     return out

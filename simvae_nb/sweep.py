@@ -12,12 +12,12 @@ from .config import json_param
 from .methods import METHODS, method_defaults
 from .vaes import ALG1_VAR
 from .content import QUICK_EVAL
-from .run import (CHECKPOINT, CONFIG, EVAL, SPEC, RunFileError, TrainConfig, atomic_write, file_digest, load_checkpoint,
-                           read_json, run_busy)
+from .run import (CHECKPOINT, CONFIG, EVAL, SPEC, RunFileError, TrainConfig, atomic_write, file_digest, read_checkpoint,
+                           run_busy, run_config, run_eval)
 
 # %% auto #0
 __all__ = ['PAPER_DATASETS', 'PAPER_SEEDS', 'TINY_EVAL', 'CPU_BUDGETS', 'ABLATION_BUDGET', 'ABLATION_EVAL', 'ABLATION_EPOCHS',
-           'LONG_BUDGET', 'LONG_VIEWS', 'SEARCH_VIEWS', 'SEARCH_GRID', 'PAPER_BUDGET', 'PAPER_EVAL_EVERY',
+           'LONG_BUDGET', 'LONG_METHODS', 'SEARCH_VIEWS', 'SEARCH_GRID', 'PAPER_BUDGET', 'PAPER_EVAL_EVERY',
            'PAPER_FMNIST_ORDER', 'PROFILES', 'RunSpec', 'spec_mismatch', 'run_state', 'default_nbs', 'execute_run',
            'run_local', 'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile', 'cpu_ablations', 'cpu_long',
            'cpu_search', 'paper_fmnist', 'sweep', 'sweep_table', 'runs_frame', 'profile_seeds', 'with_seeds',
@@ -51,12 +51,12 @@ def run_state(spec:RunSpec, root) -> str:
     rd = Path(root) / spec.name
     if not (rd / CHECKPOINT).exists():
         if not (rd / CONFIG).exists(): return 'new'
-        return 'mismatch' if spec_mismatch(spec, read_json(rd / CONFIG), rd) else 'partial'
-    ck = load_checkpoint(rd / CHECKPOINT)                      # the record of progress (metrics.jsonl is rebuilt from it)
+        return 'mismatch' if spec_mismatch(spec, run_config(rd), rd) else 'partial'
+    ck = read_checkpoint(rd)                                   # the record of progress (metrics.jsonl is rebuilt from it)
     if spec_mismatch(spec, ck['config'], rd): return 'mismatch'
     done, target, want = ck['epoch'], ck['config']['epochs'], spec.train.get('epochs')
     if done < target or (want is not None and want != target) or not (rd / EVAL).exists(): return 'partial'
-    try: r = read_json(rd / EVAL).get('run')
+    try: r = (run_eval(rd) or {}).get('run')
     except RunFileError: return 'partial'                      # a damaged eval.json: evaluating again replaces it
     if not isinstance(r, dict) or r.get('epochs', done) != done: return 'partial'
     return 'partial' if r.get('checkpoint') not in (None, file_digest(rd / CHECKPOINT)) else 'done'   # it scores this checkpoint
@@ -207,11 +207,11 @@ def cpu_ablations(seed:int=0) -> list:
 
 # %% ../nbs/50_sweep.ipynb #25091b0c
 LONG_BUDGET = dict(views=18_000_000, val_size=10_000, eval_views=500_000)   # per run; online kNN every 500k views
-LONG_VIEWS = {'simvae': 10, 'vae': 1, 'cr_vae': 2, 'beta_vae': 1}             # the paper's J of each VAE-based method
+LONG_METHODS = ('simvae', 'vae', 'cr_vae', 'beta_vae')                          # the VAE-based methods, each at its paper J (`method_defaults`)
 
 def _long_train(m:str, seed:int, views:int) -> dict:
     "train.ipynb parameters of `m` on FashionMNIST's first 50,000 training images, the fewest epochs reaching `views`, online kNN every 500k views."
-    n, J = 60000 - LONG_BUDGET['val_size'], LONG_VIEWS[m]
+    n, J = 60000 - LONG_BUDGET['val_size'], method_defaults(m, 'fashion_mnist')['n_views']
     return dict(dataset='fashion_mnist', method=m, seed=seed, n_views=J, epochs=-(-views // (n * J)), lr=CPU_BUDGETS[m]['lr'],
                 val_size=LONG_BUDGET['val_size'], eval_every=max(1, LONG_BUDGET['eval_views'] // (n * J)))
 
@@ -219,13 +219,13 @@ def _long_budget(profile:str, p:dict, setting:str='paper') -> str:
     "The budget in words, from the parameters the run trains with: 'cpu_long: 360 epochs x 50k images x J=1, lr 0.0003, lr3e-4'."
     return f"{profile}: {_budget(p, '50k')}" + ('' if setting == 'paper' else f', {setting}')
 
-def cpu_long(seeds=PAPER_SEEDS, methods=tuple(LONG_VIEWS),
+def cpu_long(seeds=PAPER_SEEDS, methods=LONG_METHODS,
              settings:dict|None=None,   # {method: a cpu_search candidate}, e.g. search_choice's: those runs too, named long/.../<method>/<candidate>/seed<s>
             ) -> list:
     "H3 over compute: the VAE-based methods on FashionMNIST to 18M views each, with the online validation kNN every 500k views."
     settings = settings or {}
-    bad = {m: c for m, c in settings.items() if m not in LONG_VIEWS or c not in SEARCH_GRID}
-    if bad: raise ValueError(f'settings {bad} name no method of {list(LONG_VIEWS)} or no candidate of SEARCH_GRID {list(SEARCH_GRID)}')
+    bad = {m: c for m, c in settings.items() if m not in LONG_METHODS or c not in SEARCH_GRID}
+    if bad: raise ValueError(f'settings {bad} name no method of {list(LONG_METHODS)} or no candidate of SEARCH_GRID {list(SEARCH_GRID)}')
     specs = []
     for s in seeds:
         for m in methods:
@@ -308,7 +308,7 @@ def sweep(profile:str|list='tiny',   # a profile name, or a list of RunSpecs
           f"{counts['done']} done (skipped), {counts['partial']} to resume, {counts['new']} new", flush=True)
     for s in specs:
         if states[s.name] == 'mismatch':
-            rd = root / s.name; saved = load_checkpoint(rd / CHECKPOINT)['config'] if (rd / CHECKPOINT).exists() else read_json(rd / CONFIG)
+            rd = root / s.name; saved = read_checkpoint(rd)['config'] if (rd / CHECKPOINT).exists() else run_config(rd)
             print(f'  mismatch {s.name}: the folder holds another run than this profile asks for (field: saved, asked) '
                   f'{spec_mismatch(s, saved, rd)}; it is left alone: move it away, or use another --root', flush=True)
     if dry_run or not todo:

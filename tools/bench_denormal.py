@@ -14,7 +14,7 @@ import torch
 
 from simvae_nb.data import load_dataset
 from simvae_nb.learner import ViewBatches
-from simvae_nb.run import load_checkpoint, load_run, CHECKPOINT
+from simvae_nb.run import load_run, read_checkpoint
 
 TINY = torch.finfo(torch.float32).tiny     # 1.18e-38: the smallest normal float32
 
@@ -47,8 +47,8 @@ def main():
     ap.add_argument('--rounds', type=int, default=2); ap.add_argument('--threads', type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    cfg, method = load_run(a.run_dir)
-    ck = load_checkpoint(f'{a.run_dir}/{CHECKPOINT}')
+    cfg, method, _ = load_run(a.run_dir)
+    ck = read_checkpoint(a.run_dir)
     n, tot = subnormal_state(ck['optimizer'])
     ds = load_dataset(cfg.dataset, 'train', data_root=cfg.data_root)
     batches = ViewBatches(ds.images[:len(ds) - cfg.val_size], cfg.n_views, cfg.recipe, cfg.images_per_step, cfg.seed,

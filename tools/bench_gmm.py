@@ -31,7 +31,7 @@ def features_of_run(run_dir) -> np.ndarray:
     if cache.exists(): return np.asarray(load_checkpoint(cache)['value']['x'])
     from simvae_nb.data import load_dataset
     from simvae_nb.objectives import encode_images
-    cfg, method = load_run(run_dir)
+    cfg, method, _ = load_run(run_dir)
     return encode_images(method.encode, load_dataset(cfg.dataset, 'train', data_root=cfg.data_root).images, 1024, torch.device('cpu')).numpy()
 
 

@@ -11,7 +11,10 @@ measured side by side in one run:
    backward for the weights of every layer and for the inputs of every layer but the first), each timed at its
    exact shape; views/s if a step were only those GEMMs.
 
-Usage: python tools/bench_train.py [--images 6400] [--views 10] [--batch 128] [--workers 2]
+With --compile, the bf16 trainer is timed a third time with `compile=True` (torch.compile of the step; the first
+epoch compiles).
+
+Usage: python tools/bench_train.py [--images 6400] [--views 10] [--batch 128] [--workers 2] [--compile]
 """
 import argparse, os, platform, sys, tempfile, time
 from pathlib import Path
@@ -35,11 +38,11 @@ class PILViews(Dataset):
         return torch.stack([self.tf(img) for _ in range(self.n_views)])
 
 
-def bench_trainer(n_images, n_views, batch, precision='fp32', epochs=2):
-    "Views/s of the trainer's second epoch (the first warms up)."
+def bench_trainer(n_images, n_views, batch, precision='fp32', epochs=2, compile=False):
+    "Views/s of the trainer's second epoch (the first warms up, and compiles where `compile`)."
     with tempfile.TemporaryDirectory() as d:
         cfg = TrainConfig('fashion_mnist', 'simvae', n_views=n_views, batch_size=batch, train_size=n_images, precision=precision,
-                          epochs=epochs, out_dir=d, progress=False, checkpoint_every=epochs)
+                          epochs=epochs, out_dir=d, progress=False, checkpoint_every=epochs, compile=compile)
         learn = make_learner(cfg)
         learn.fit()
         return learn.last_metrics['views_per_s'], learn.last_metrics['seconds'], learn.n_batches * batch * n_views
@@ -90,6 +93,7 @@ if __name__ == '__main__':
     ap.add_argument('--views', type=int, default=10)
     ap.add_argument('--batch', type=int, default=128, help='images per step')
     ap.add_argument('--workers', type=int, default=2)
+    ap.add_argument('--compile', action='store_true', help='also time the bf16 trainer with compile=True')
     a = ap.parse_args()
     ds = load_dataset('fashion_mnist', 'train')
     print(f'real FashionMNIST ({ds.source}); SimVAE, Table 3 MLP, J={a.views}, {a.batch} images x {a.views} views per step, '
@@ -110,5 +114,9 @@ if __name__ == '__main__':
     print(f'reference    (PIL transforms, DataLoader {a.workers} workers): {vr:>8,.0f} views/s  ({nr:,} views)')
     print(f'roofline fp32 (only the step\'s GEMMs, {f32:.0f} GFLOP/s) : {g32:>8,.0f} views/s')
     print(f'roofline bf16 (only the step\'s GEMMs, {f16:.0f} GFLOP/s) : {g16:>8,.0f} views/s')
+    if a.compile:
+        vc, sc, ncv = bench_trainer(n16, a.views, a.batch, 'bf16', compile=True)
+        print(f'trainer bf16, compile=True                        : {vc:>8,.0f} views/s  ({ncv:,} views in {sc:.1f} s) = '
+              f'{vc / v16:.2f}x eager bf16, {100 * vc / g16:.0f}% of the bf16 roofline')
     print(f'bf16 trainer / fp32 trainer = {v16 / v32:.2f}x (target >= 1.8x); bf16 trainer / bf16 roofline = {100 * v16 / g16:.0f}% (target >= 70%)')
     print(f'fp32 trainer / fp32 roofline = {100 * v32 / g32:.0f}%; trainer / reference = {v16 / vr:.1f}x (bf16), {v32 / vr:.1f}x (fp32)')

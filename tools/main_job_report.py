@@ -17,7 +17,7 @@ from simvae_nb.run import load_run, read_json, read_metrics
 
 
 def learned_figure(run, out: Path):
-    cfg, _ = load_run(run)
+    cfg = load_run(run).cfg
     codec = load_codec(run, 'cpu')
     test = _split(cfg.dataset, 'test', cfg.data_root)
     rows = reconstructions({'reconstruction': codec}, test.images[pick_images(test.labels, 10)])
