@@ -48,7 +48,7 @@ class EvalConfig(Config):
     post_head_epochs: int = 50     # ... with probes trained for min(probe_epochs, this) epochs
     post_head_hidden: int = 64     # ... and an MLP probe min(head width, this) wide
     batch_size: int = 1024         # images per forward pass when computing features
-    threads: int | None = 1        # BLAS/OpenMP threads for the NumPy and scikit-learn stages; None: the libraries' default
+    threads: int | None = None     # CPU threads for PyTorch, NumPy and scikit-learn; None: the libraries' defaults (every core)
     seed: int = 0                  # probes' initialisation and order, GMM, augmentation of the style views
 
     def validate(self):   # types: checked by the config base

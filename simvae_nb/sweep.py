@@ -19,9 +19,9 @@ from .run import (CHECKPOINT, CONFIG, EVAL, SPEC, RunFileError, TrainConfig, ato
 __all__ = ['PAPER_DATASETS', 'PAPER_SEEDS', 'TINY_EVAL', 'CPU_BUDGETS', 'ABLATION_BUDGET', 'ABLATION_EVAL', 'ABLATION_EPOCHS',
            'LONG_BUDGET', 'LONG_METHODS', 'SEARCH_VIEWS', 'SEARCH_GRID', 'PAPER_BUDGET', 'PAPER_EVAL_EVERY',
            'PAPER_FMNIST_ORDER', 'PROFILES', 'RunSpec', 'spec_mismatch', 'run_state', 'default_nbs', 'execute_run',
-           'run_local', 'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile', 'cpu_ablations', 'cpu_long',
-           'cpu_search', 'paper_fmnist', 'sweep', 'sweep_table', 'runs_frame', 'profile_seeds', 'with_seeds',
-           'sweep_cli']
+           'lane_threads', 'run_local', 'run_submitit', 'paper_profile', 'cpu_profile', 'tiny_profile', 'cpu_ablations',
+           'cpu_long', 'cpu_search', 'paper_fmnist', 'sweep', 'sweep_table', 'runs_frame', 'profile_seeds',
+           'with_seeds', 'sweep_cli']
 
 # %% ../nbs/50_sweep.ipynb #910de4e9
 @dataclass(frozen=True)
@@ -74,7 +74,9 @@ def _keep_previous(path:Path):
     while path.with_name(f'{path.stem}.{n}{path.suffix}').exists(): n += 1
     path.rename(path.with_name(f'{path.stem}.{n}{path.suffix}'))
 
-def execute_run(spec:RunSpec, root, nbs_dir=None, kernel:str='python3') -> str:
+def execute_run(spec:RunSpec, root, nbs_dir=None, kernel:str='python3',
+                threads:int|None=None,   # CPU threads for its training and evaluation where the spec sets none (None: every core)
+               ) -> str:
     "Train (or resume) and evaluate one run through papermill, keeping every attempt's executed notebooks; returns its final state."
     import papermill as pm
     nbs, rd = Path(nbs_dir or default_nbs()), Path(root) / spec.name
@@ -84,13 +86,18 @@ def execute_run(spec:RunSpec, root, nbs_dir=None, kernel:str='python3') -> str:
     atomic_write(rd / SPEC, json.dumps(asdict(spec), indent=1).encode())   # first: a partial run's curve is already grouped in the report
     for name in ('train.ipynb', 'evaluate.ipynb'): _keep_previous(rd / name)
     kw = dict(cwd=str(nbs), progress_bar=False, kernel_name=kernel)
-    pm.execute_notebook(str(nbs / 'train.ipynb'), str(rd / 'train.ipynb'), parameters={**spec.train, 'out_dir': str(rd.resolve())}, **kw)
-    pm.execute_notebook(str(nbs / 'evaluate.ipynb'), str(rd / 'evaluate.ipynb'), parameters={'run_dir': str(rd.resolve()), **spec.evaluate}, **kw)
+    lane = {'threads': threads} if threads else {}
+    pm.execute_notebook(str(nbs / 'train.ipynb'), str(rd / 'train.ipynb'), parameters={**lane, **spec.train, 'out_dir': str(rd.resolve())}, **kw)
+    pm.execute_notebook(str(nbs / 'evaluate.ipynb'), str(rd / 'evaluate.ipynb'), parameters={'run_dir': str(rd.resolve()), **lane, **spec.evaluate}, **kw)
     return run_state(spec, root)
 
 # %% ../nbs/50_sweep.ipynb #fe8c2801
+def lane_threads(workers:int, cores:int|None=None) -> int|None:
+    "Each of `workers` runs' share of the cores (at least one); None for a lone run, which takes them all."
+    return None if workers <= 1 else max(1, (cores or os.cpu_count() or 1) // workers)
+
 def run_local(specs:list, root, workers:int=1, nbs_dir=None) -> dict:
-    "Execute `specs` in this machine's processes; returns {name: state or error}."
+    "Execute `specs` in this machine's processes, `workers` at a time, each with its share of the cores; returns {name: state or error}."
     out = {}
     if workers <= 1:
         for i, s in enumerate(specs):
@@ -102,7 +109,7 @@ def run_local(specs:list, root, workers:int=1, nbs_dir=None) -> dict:
         return out
     from concurrent.futures import ProcessPoolExecutor
     with ProcessPoolExecutor(workers) as ex:
-        futs = {s.name: ex.submit(execute_run, s, root, nbs_dir) for s in specs}
+        futs = {s.name: ex.submit(execute_run, s, root, nbs_dir, threads=lane_threads(workers)) for s in specs}
         for k, f in futs.items():
             try: out[k] = f.result()
             except Exception as e: out[k] = f'failed: {type(e).__name__}: {str(e)[-300:]}'
