@@ -91,7 +91,7 @@ def kmeans_plusplus(X:Tensor,          # (N,d) points, float32 or float64
     return C
 
 # %% ../nbs/29_gmm.ipynb #b320cbdc
-def _chunk(K, A): return min(1024, max(64, (1 << 18) // (K * A)))   # rows per block: at most 1,024, and a (rows, K*A) block of ~2 MB in float64
+def _chunk(K, A): return min(8192, max(1024, (1 << 21) // (K * A)))   # rows per block: 1,024 to 8,192, a (rows, K*A) block of ~8 MB in float32
 
 def _assign(X1, C, L=None):
     """Nearest centre of C (A,K,d) for the points X1 = [X, 1] (N,d+1), the first of equally near ones (scikit-learn's

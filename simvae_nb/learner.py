@@ -14,6 +14,7 @@ import torch
 from torch import nn, Tensor
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
+from sklearn.neighbors import KNeighborsClassifier
 from tqdm import tqdm
 
 import simvae_nb
@@ -29,7 +30,7 @@ from .run import (TrainConfig, CONFIG, METRICS, CHECKPOINT, LOG, atomic_write, s
 # %% auto #0
 __all__ = ['rng_state', 'set_rng_state', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback',
            'NonFiniteLossError', 'MetricsCB', 'DDPCB', 'CompileCB', 'PrecisionCB', 'NonFiniteCB', 'ProgressCB',
-           'OnlineEvalCB', 'CheckpointCB', 'read_resume_checkpoint', 'RunDirCB', 'ViewBatches', 'Learner',
+           'knn_score', 'OnlineEvalCB', 'CheckpointCB', 'read_resume_checkpoint', 'RunDirCB', 'ViewBatches', 'Learner',
            'make_learner', 'train']
 
 # %% ../nbs/20_learner.ipynb #4288a82a
@@ -151,17 +152,22 @@ class ProgressCB(Callback):
             print(f"epoch {m['epoch']}/{learn.epochs}: {terms} | {m['views_per_s']:,.0f} views/s, {m['seconds']:.1f} s", flush=True)
 
 # %% ../nbs/20_learner.ipynb #33b00d20
+def knn_score(x:np.ndarray, y:np.ndarray,         # (N,L) reference features, (N,) their labels
+              v:np.ndarray, yv:np.ndarray,       # (M,L) features to classify, (M,) their labels
+              k:int=10) -> float:                # accuracy in percent of scikit-learn's k-nearest-neighbour vote
+    "The online kNN score: scikit-learn's `KNeighborsClassifier` (uniform vote; a tie goes to the smallest label, as the evaluation's `knn_accuracy`)."
+    return 100 * KNeighborsClassifier(n_neighbors=min(k, len(x))).fit(x, y).score(v, yv)
+
 class OnlineEvalCB(Callback):
-    """Every `every` epochs (and after the last), the validation split's kNN accuracy from the training images'
-    representations — solo-learn's online kNN: `val_knn_acc` (k = `k`, fixed) and `eval_seconds` join
-    that epoch's line of `metrics.jsonl`."""
+    """Every `every` epochs (and after the last), the validation split's accuracy from the training images'
+    representations — solo-learn's online kNN: `val_knn_acc` (`score`, by default `knn_score` with k = `k`, fixed) and
+    `eval_seconds` join that epoch's line of `metrics.jsonl`."""
     order = 15                                              # after MetricsCB made the line, before it is written
-    def __init__(self, every:int, labels:Tensor, val_images:Tensor, val_labels:Tensor, k:int=10, max_ref:int=20000):
-        self.every, self.labels, self.val_images, self.val_labels, self.k, self.max_ref = every, labels, val_images, val_labels, k, max_ref
+    def __init__(self, every:int, labels:Tensor, val_images:Tensor, val_labels:Tensor, k:int=10, max_ref:int=20000, score=knn_score):
+        self.every, self.labels, self.val_images, self.val_labels, self.k, self.max_ref, self.score = every, labels, val_images, val_labels, k, max_ref, score
     def after_epoch(self, learn):
         m = learn.last_metrics                              # MetricsCB counted views_seen and train_seconds
         if not learn.main_process or not (learn.epoch % self.every == 0 or learn.epoch == learn.epochs): return
-        from simvae_nb.content import knn_accuracy           # the evaluation's own kNN (a layer above: imported here only)
         t0 = time.perf_counter()
         images = learn.batches.images
         ref = torch.linspace(0, len(images) - 1, min(self.max_ref, len(images))).long()   # spread over the set
@@ -170,7 +176,7 @@ class OnlineEvalCB(Callback):
             x = encode_images(learn.method.encode, images[ref], device=learn.device).float().numpy()
             v = encode_images(learn.method.encode, self.val_images, device=learn.device).float().numpy()
         learn.method.train()
-        acc = knn_accuracy(x, self.labels[ref].cpu().numpy(), v, self.val_labels.cpu().numpy(), self.k)[self.k - 1]
+        acc = self.score(x, self.labels[ref].cpu().numpy(), v, self.val_labels.cpu().numpy(), self.k)
         m.update(val_knn_acc=round(float(acc), 3), eval_seconds=round(time.perf_counter() - t0, 3))
 
 class CheckpointCB(Callback):
