@@ -332,13 +332,13 @@ def sweep(profile:str|list='tiny',   # a profile name, or a list of RunSpecs
 # %% ../nbs/50_sweep.ipynb #da04ba28
 def sweep_table(*roots, log=print):
     "Every number of every current evaluated run under `roots`, with the run's sweep group, setting, budget, the settings the ablations vary, and the machine it trained on."
-    from simvae_nb.results import current_runs
+    from simvae_nb.records import current_runs
     return runs_frame(current_runs(*roots, log=log))
 
 def runs_frame(rfs:list):
     "`sweep_table` of run folders already read (`current_runs`), so that a reader that holds them does not read the roots again."
     import pandas as pd
-    from simvae_nb.results import eval_rows
+    from simvae_nb.records import eval_rows
     rows = []
     for rf in rfs:
         cfg = rf.config
