@@ -61,7 +61,7 @@ def test_killed_sweep_restarts_without_rerunning_finished_runs_then_figures(tmp_
     assert not list(rec.rglob('*.pt')), 'a record holds a checkpoint'
     from simvae_nb.run import iter_runs
     recs = iter_runs(rec)                                 # the records read back as current runs (the report's input; its
-    assert len(recs) == len(specs) and all(r.recorded and r.eval_problem() is None for r in recs)   # arrays: nbs/34_records)
+    assert len(recs) == len(specs) and all(r.recorded and r.eval_problem() is None for r in recs)   # arrays: nbs/33_records)
 
 
 def test_submitit_local_executor(tmp_path):
