@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 
 from .run import (CONFIG, SPEC, METRICS, EVAL, CHECKPOINT, RECORD, ARTEFACTS, RunFolder, atomic_write, file_digest,
-                           iter_runs, machine_facts, read_json, resolve_device)
+                           iter_runs, machine_facts, resolve_device)
 from .methods import METHODS
 from .data import DATASETS
 
