@@ -17,8 +17,8 @@ bash tools/setup.sh
 export MPLBACKEND=Agg
 out=${1:-runs/quick}
 mkdir -p "$out"
-epochs=${EPOCHS:-$(python -c "from simvae_nb.run import resolve_device, resolve_precision as p
-print(4 if p('auto', resolve_device('auto'), True) == 'bf16' else 2)")}
+epochs=${EPOCHS:-$(python -c "from simvae_nb.run import resolve_device, resolve_precision as p; from simvae_nb.methods import METHODS
+print(4 if p('auto', resolve_device('auto'), METHODS['simvae'].bf16_safe) == 'bf16' else 2)")}
 echo "== 1/4 train SimVAE on FashionMNIST ($epochs epochs, J=10) -> $out/simvae"
 papermill nbs/train.ipynb "$out/train.ipynb" -k python3 --no-progress-bar \
   -p dataset fashion_mnist -p method simvae -p epochs "$epochs" -p lr 1e-3 -p out_dir "$out/simvae"
