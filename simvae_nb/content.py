@@ -4,7 +4,8 @@
 
 # %% ../nbs/30_content.ipynb #46c8497c
 from __future__ import annotations
-import math, time
+import math, multiprocessing, time
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -22,8 +23,9 @@ from .objectives import Method
 from .gmm import fit_gmm, regularised
 
 # %% auto #0
-__all__ = ['QUICK_EVAL', 'EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'ProbeStack', 'Adam', 'fit_probes',
-           'knn_accuracy', 'knn_val_k', 'cluster_accuracy', 'gmm_scores', 'content_scores', 'gmm_optima']
+__all__ = ['QUICK_EVAL', 'WORKER_MIN_WORK', 'EvalConfig', 'limit_threads', 'has_head', 'ProbeResult', 'ProbeStack', 'Adam',
+           'fit_probes', 'knn_accuracy', 'knn_val_k', 'cluster_accuracy', 'gmm_scores', 'Inline', 'ProbeWorker',
+           'probe_pool', 'content_scores', 'gmm_optima']
 
 # %% ../nbs/30_content.ipynb #e2b48cc4
 QUICK_EVAL = dict(probe_epochs=5, gmm_inits=1, max_train=2000, max_test=1000, style_train=1000, style_test=500)   # EvalConfig.quick's settings
@@ -258,6 +260,7 @@ def gmm_scores(x_train:np.ndarray,    # features the mixture is fitted on
                n_init:int=200, max_iter:int=100, seed:int=0,
                backend:str='torch',   # 'torch': all initialisations at once (simvae_nb.gmm); 'sklearn': GaussianMixture
                progress:bool=False,   # a progress bar over the EM iterations (torch)
+               tick=None,             # a callable run before each k-means and EM iteration (torch; see `ProbeWorker`)
               ) -> dict:
     """Fit a full-covariance Gaussian mixture (scikit-learn's, k-means initialisations), cluster the test set: accuracy,
     NMI and ARI in percent. In the features' precision, as scikit-learn: float32 stays float32, anything else is float64.
@@ -270,7 +273,7 @@ def gmm_scores(x_train:np.ndarray,    # features the mixture is fitted on
     t0 = time.perf_counter()
     x_train, x_test = (a if a.dtype == np.float32 else a.astype(np.float64) for a in (np.asarray(x_train), np.asarray(x_test)))
     if backend == 'torch':
-        gm = fit_gmm(x_train, n_components, n_init, max_iter, seed=seed, progress=progress)
+        gm = fit_gmm(x_train, n_components, n_init, max_iter, seed=seed, progress=progress, tick=tick)
         pred, converged, lb, reg, raised = gm.predict(x_test), gm.converged, gm.lower_bound, gm.reg_covar, gm.reg_raised
     else:
         fit = lambda reg: GaussianMixture(n_components, covariance_type='full', n_init=n_init, max_iter=max_iter,
@@ -281,25 +284,72 @@ def gmm_scores(x_train:np.ndarray,    # features the mixture is fitted on
                 ari=100 * adjusted_rand_score(y_test, pred), converged=bool(converged), lower_bound=float(lb),
                 reg_covar=float(reg), reg_raised=int(raised), dtype=str(x_train.dtype), seconds=time.perf_counter() - t0)
 
+# %% ../nbs/30_content.ipynb #a90185a1
+WORKER_MIN_WORK = 5_000_000   # probe examples x epochs below which a worker's start costs more than it saves
+
+class Inline:
+    "The probes here, each at once: `submit` returns a finished `Future`."
+    def submit(self, fn, *args, **kw) -> Future:
+        f = Future()
+        try: f.set_result(fn(*args, **kw))
+        except Exception as e: f.set_exception(e)
+        return f
+    def tick(self): pass
+
+def _one_thread():
+    torch.set_num_threads(1); threadpool_limits(1)
+
+class ProbeWorker:
+    """The probes in one single-threaded worker process. While it has work, this process keeps to one thread fewer than
+    its `threads`, so that the two never ask for more cores than there are: `tick()` (run before each k-means and EM
+    iteration of the GMM) gives the core back as soon as the worker is done."""
+    def __init__(self, threads:int):
+        self.threads, self.futures = threads, []
+        self.ex = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('spawn'), initializer=_one_thread)
+    def submit(self, fn, *args, **kw) -> Future:
+        self.futures.append(f := self.ex.submit(fn, *args, **kw)); return f
+    def busy(self) -> bool: return not all(f.done() for f in self.futures)
+    def tick(self):
+        n = max(1, self.threads - 1) if self.busy() else self.threads
+        if torch.get_num_threads() != n: torch.set_num_threads(n)
+
+@contextmanager
+def probe_pool(work:int,                   # the probes' examples x epochs (to weigh against the worker's start)
+               threads:int|None=None,      # the evaluation's threads; None: PyTorch's current count
+               worker:bool|None=None,      # True / False: a worker process or not, as asked; None: the rule below
+              ):
+    "Where the probes train: a `ProbeWorker` where `threads` >= 2 and `work` >= WORKER_MIN_WORK, else `Inline()`."
+    n = torch.get_num_threads() if threads is None else threads
+    if worker is None: worker = n >= 2 and work >= WORKER_MIN_WORK
+    if not worker: yield Inline(); return
+    old, w = torch.get_num_threads(), ProbeWorker(n)
+    try: yield w
+    finally:
+        w.ex.shutdown(cancel_futures=True); torch.set_num_threads(old)
+
 # %% ../nbs/30_content.ipynb #a3057534
 def content_scores(train:dict, test:dict,     # {'x': (N,L) features, 'y': (N,) labels}
                    n_classes:int, cfg:EvalConfig=EvalConfig(),
                    gmm:bool=True,             # also fit the GMM (False: its scores are None)
                    progress:bool=False,       # a progress bar over the GMM's EM iterations
                    val=None,                  # rows of `train` forming the validation split that chooses kNN's k (None: not chosen)
+                   pool=None,                 # where the probes train (`probe_pool`): a worker, beside kNN and the GMM; None: here, first
                   ) -> dict:
     "Tables 1, 5, 6 for one representation: kNN (best k on test, the paper's; and k chosen on validation), linear and MLP probe, GMM accuracy, NMI, ARI — percent."
-    t = {}
+    t, pool = {}, pool or Inline()
+    probes = pool.submit(fit_probes, train['x'], train['y'], test['x'], test['y'], n_classes, 'ce', cfg.mlp_hidden,
+                         cfg.probe_epochs, cfg.probe_batch, cfg.probe_lr, cfg.standardize, cfg.seed)
     with threadpool_limits(cfg.threads):
         t0 = time.perf_counter()
-        knn = knn_accuracy(train['x'], train['y'], test['x'], test['y'], cfg.knn_max_k)
-        k_val, val_curve = knn_val_k(train['x'], train['y'], val, cfg.knn_max_k) if val is not None else (None, None)
+        pool.tick()                                                    # a worker at work: one core fewer here
+        with threadpool_limits(torch.get_num_threads() if isinstance(pool, ProbeWorker) else None):
+            knn = knn_accuracy(train['x'], train['y'], test['x'], test['y'], cfg.knn_max_k)
+            k_val, val_curve = knn_val_k(train['x'], train['y'], val, cfg.knn_max_k) if val is not None else (None, None)
         t['knn'] = time.perf_counter() - t0
-        pr = fit_probes(train['x'], train['y'], test['x'], test['y'], n_classes, 'ce', cfg.mlp_hidden, cfg.probe_epochs,
-                        cfg.probe_batch, cfg.probe_lr, cfg.standardize, cfg.seed); t['probes'] = pr.seconds
-        gmm = (gmm_scores(train['x'], test['x'], test['y'], n_classes, cfg.gmm_inits, cfg.gmm_max_iter, cfg.seed, cfg.gmm_backend, progress) if gmm else
+        gmm = (gmm_scores(train['x'], test['x'], test['y'], n_classes, cfg.gmm_inits, cfg.gmm_max_iter, cfg.seed, cfg.gmm_backend, progress, pool.tick) if gmm else
                dict.fromkeys(['gmm_acc', 'nmi', 'ari', 'converged', 'lower_bound', 'reg_covar', 'reg_raised', 'dtype', 'seconds']))
         if gmm['seconds'] is not None: t['gmm'] = gmm['seconds']
+    pr = probes.result(); t['probes'] = pr.seconds
     return dict(knn_acc=float(knn.max()), knn_k=int(knn.argmax()) + 1,
                 knn_val_k=k_val, knn_acc_val_k=None if k_val is None else float(knn[k_val - 1]),
                 linear_acc=float(pr.curve['linear'][-1, 0]), mlp_acc=float(pr.curve['mlp'][-1, 0]),

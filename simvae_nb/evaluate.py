@@ -11,7 +11,7 @@ import numpy as np
 from .data import DATASETS, load_dataset
 from .run import (CONFIG, CHECKPOINT, EVAL, FEATURES, atomic_write, cached, check_run_dir, file_digest, load_run,
                            load_checkpoint, resolve_device, run_config, run_eval, run_lock)
-from .content import EvalConfig, content_scores, gmm_optima, has_head, limit_threads
+from .content import EvalConfig, content_scores, gmm_optima, has_head, limit_threads, probe_pool, Inline
 from .objectives import encode_images
 from .style import augmentation_style, augmented_features, celeba_style, shapes_style
 
@@ -40,6 +40,17 @@ def _view_features(method, ds, n, recipe, seed, batch_size, device):
 # %% ../nbs/32_evaluation.ipynb #1744b9c5
 STYLE_PROBES = {'shapes': ('factors', shapes_style), 'celeba': ('celeba', celeba_style)}   # dataset -> (eval.json style key, probe)
 
+def _style_scores(views_train, views_test, factors, dataset, cfg):
+    "The style probes: the augmentation's parameters from augmented views, and the dataset's own factors (`factors`: train and test). -> (style, seconds)"
+    t0 = time.perf_counter()
+    style = {'augmentation': augmentation_style(views_train, views_test, cfg)}
+    cont = [v['mlp'] for k, v in style['augmentation'].items() if k != 'flip']
+    style['augmentation_r2'] = float(np.mean(cont)) if cont else None
+    if dataset in STYLE_PROBES:
+        key, probe = STYLE_PROBES[dataset]
+        style[key] = probe(*factors, cfg)
+    return style, time.perf_counter() - t0
+
 def evaluate_run(run_dir,                        # a run directory (config.json, checkpoint.pt)
                  cfg:EvalConfig=EvalConfig(),    # the protocol
                  device='auto',                  # 'auto' (cuda > mps > cpu) or a torch device
@@ -47,14 +58,15 @@ def evaluate_run(run_dir,                        # a run directory (config.json,
                  force:bool=False,               # recompute cached features
                  allow_unfinished:bool=False,    # evaluate a checkpoint short of its epochs (eval.json records the epochs it holds)
                  log=print,
+                 probe_worker:bool|None=None,    # train the probes in a worker process beside kNN and the GMM; None: where it pays (`probe_pool`)
                 ) -> dict:
     "Evaluate a trained run (A.7.5 + style) and write `RUN/eval.json`; returns its content. Holds the run directory's lock."
     run_dir = check_run_dir(run_dir)
     dev = resolve_device(device)
     with run_lock(run_dir, 'evaluating'), limit_threads(cfg.threads if dev.type == 'cpu' else None):
-        return _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log)
+        return _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log, probe_worker)
 
-def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
+def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log, probe_worker):
     T, t_all = {}, time.perf_counter()
     rcfg, method, done = load_run(run_dir, dev, finished=not allow_unfinished)
     if data_root is None and (run_dir / CONFIG).exists(): data_root = run_config(run_dir).get('data_root')
@@ -77,24 +89,21 @@ def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log):
         f"({'cached' if all(f['cached'] for f in feats.values()) else 'computed'}; train {len(feats['train']['x'])}, test {len(feats['test']['x'])})")
     tr, te, C = feats['train'], feats['test'], feats['train']['n_classes']
     val, val_split = validation_rows(rcfg, len(tr['x']))
-    content = content_scores({'x': tr['x'], 'y': tr['y']}, {'x': te['x'], 'y': te['y']}, C, cfg, progress=log is not None, val=val)
+    factors = tuple({'x': s['x'], 'y': s['y'], 'factors': s['factors']} for s in (tr, te)) if rcfg.dataset in STYLE_PROBES else None
+    with probe_pool(cfg.probe_epochs * len(tr['x']), cfg.threads, probe_worker) as pool:   # probes: in a worker or here, see the content page
+        post = (pool.submit(content_scores, {'x': tr['x_post'], 'y': tr['y']}, {'x': te['x_post'], 'y': te['y']}, C,
+                            cfg.for_post_head(tr['x_post'].shape[1]), gmm=False, val=val)   # a smaller probe budget: see the content page
+                if 'post' in heads else None)
+        style = pool.submit(_style_scores, feats['views_train'], feats['views_test'], factors, rcfg.dataset, cfg)
+        content = content_scores({'x': tr['x'], 'y': tr['y']}, {'x': te['x'], 'y': te['y']}, C, cfg, progress=log is not None, val=val, pool=pool)
+        post, (style, T['style']) = post and post.result(), style.result()
+        in_worker = not isinstance(pool, Inline)
     T.update(content['details']['seconds'])
-    post = None
-    if 'post' in heads:
-        post = content_scores({'x': tr['x_post'], 'y': tr['y']}, {'x': te['x_post'], 'y': te['y']}, C,
-                              cfg.for_post_head(tr['x_post'].shape[1]), gmm=False, val=val)   # a smaller probe budget: see the content page
-        T['post_head'] = sum(post['details']['seconds'].values())
-    t0 = time.perf_counter()
-    style = {'augmentation': augmentation_style(feats['views_train'], feats['views_test'], cfg)}
-    cont = [v['mlp'] for k, v in style['augmentation'].items() if k != 'flip']
-    style['augmentation_r2'] = float(np.mean(cont)) if cont else None
-    if rcfg.dataset in STYLE_PROBES:                 # the dataset's own style factors
-        key, probe = STYLE_PROBES[rcfg.dataset]
-        style[key] = probe(*({'x': s['x'], 'y': s['y'], 'factors': s['factors']} for s in (tr, te)), cfg)
-    T['style'] = time.perf_counter() - t0
+    if post is not None: T['post_head'] = sum(post['details']['seconds'].values())
     T['total'] = time.perf_counter() - t_all
     ev = {k: content[k] for k in ('knn_acc', 'knn_k', 'knn_val_k', 'knn_acc_val_k', 'linear_acc', 'mlp_acc', 'gmm_acc', 'nmi', 'ari')}
     content['details']['knn_val_split'] = val_split
+    content['details']['probes_in_worker'] = in_worker   # the stages' seconds then overlap: 'total' is the wall time
     ev.update(style=style, post_head=None if post is None else {k: v for k, v in post.items() if k != 'details'},
               details=content['details'],
               run={'dataset': rcfg.dataset, 'method': rcfg.method, 'seed': rcfg.seed, 'epochs': done, 'target_epochs': rcfg.epochs,

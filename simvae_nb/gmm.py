@@ -146,6 +146,7 @@ def kmeans(X:Tensor,                # (N,d) points
            dtype=None,              # float32 or float64; None: the features' own precision (float32 stays float32), as scikit-learn
            centers:Tensor|None=None,   # (B,K,d) initial centres instead of k-means++
            progress:bool=False,     # a progress bar over the iterations
+           tick=None,               # a callable run before each iteration (evaluate_run: to hand a core back; see content)
           ) -> tuple:               # labels (B,N) long, centres (B,K,d), n_iter (B,)
     "B runs of Lloyd's k-means at once, each from its own k-means++ seeding, each stopped by scikit-learn's rules."
     _check_int('n_clusters', n_clusters); _check_int('n_init', n_init); _check_int('max_iter', max_iter)
@@ -165,6 +166,7 @@ def kmeans(X:Tensor,                # (N,d) points
     active = torch.arange(B, device=X.device)
     bar = tqdm(total=max_iter, desc=f'k-means, {B} initialisations', leave=False, disable=not progress)
     for it in range(1, max_iter + 1):
+        if tick: tick()
         Ca = C[active]
         S, changed = _assign(X1, Ca, L)
         sums, cnt = S[..., :d].clone(), S[..., d].clone()
@@ -261,6 +263,7 @@ def gmm_em(x:Tensor,                  # (N,d) samples, float32 or float64: the p
            precisions:Tensor,         # (B,K,d,d) inverse covariances
            max_iter:int=100, tol:float=1e-3, reg_covar:float=1e-6,   # scikit-learn's defaults
            progress:bool=False,
+           tick=None,                 # a callable run before each iteration
           ) -> dict:                  # per initialisation: weights, means, covariances, precisions, lower_bound, converged, n_iter, ill_defined
     "EM from B sets of initial parameters at once, each stopped by scikit-learn's rule (|Δ lower bound| < tol)."
     N, d = x.shape; B, K = weights.shape; iu = _pack(d, x.device); dt = x.dtype
@@ -275,6 +278,7 @@ def gmm_em(x:Tensor,                  # (N,d) samples, float32 or float64: the p
     active = torch.arange(B, device=x.device)
     bar = tqdm(total=max_iter, desc=f'EM, {B} initialisations', leave=False, disable=not progress)
     for it in range(1, max_iter + 1):
+        if tick: tick()
         a = active
         S, ll = _em_pass(F, _coefficients(w[a].double(), mu[a].double(), P[a].double(), logdet[a].double(), iu), K, len(a))
         wn, mun, covn = (t.to(dt) for t in _m_step(S, N, d, iu, reg_covar, dtype=dt))   # the formulas in float64, the parameters in x's precision
@@ -368,6 +372,7 @@ def fit_gmm(x,                           # (N,d) features
             kmeans_dtype=None,           # the precision of k-means alone; None: as EM
             device=None,                 # default: x's device (CPU for arrays)
             progress:bool=False,
+            tick=None,                   # a callable run before each k-means and EM iteration
            ) -> GMMFit:
     "A full-covariance Gaussian mixture fitted as scikit-learn's `GaussianMixture(init_params='kmeans')`, all initialisations at once."
     t0 = time.perf_counter()
@@ -391,7 +396,7 @@ def fit_gmm(x,                           # (N,d) features
         def start(i, reg): return w0[i].to(dt), m0[i].to(dt), p0[i].to(dt), torch.ones(len(i), dtype=torch.bool, device=dev)
     else:
         t = time.perf_counter()
-        labels = kmeans(x, K, n_init, seed, dtype=kmeans_dtype, progress=progress)[0]; T['kmeans'] = time.perf_counter() - t
+        labels = kmeans(x, K, n_init, seed, dtype=kmeans_dtype, progress=progress, tick=tick)[0]; T['kmeans'] = time.perf_counter() - t
         B = n_init; iu = _pack(d, dev); xm = x.mean(0); F = _features(x - xm, iu)
         def start(i, reg):                                               # the one-hot starts of labellings i, as scikit-learn's
             w, mu, cov = (t.to(dt) for t in _m_step(_label_sums(F, labels[i], K), N, d, iu, reg, normalise=False, dtype=dt))
@@ -406,7 +411,7 @@ def fit_gmm(x,                           # (N,d) features
     for rung, reg in enumerate(reg_rungs(x, reg_covar) if reg_fallback else [reg_covar]):
         w, m, P, ok = start(todo, reg)                                   # ok: the start's covariances are positive definite
         if ok.any():
-            e = gmm_em(x, w[ok], m[ok], P[ok], max_iter, tol, reg, progress)
+            e = gmm_em(x, w[ok], m[ok], P[ok], max_iter, tol, reg, progress, tick)
             fine = ~e['ill_defined']; ok[ok.nonzero()[:, 0]] = fine
             for k in r: r[k][todo[ok]] = e[k][fine]
         reg_all[todo[ok]] = reg; raised += int(ok.sum()) if rung else 0
