@@ -319,6 +319,7 @@ def probe_pool(work:int,                   # the probes' examples x epochs (to w
                worker:bool|None=None,      # True / False: a worker process or not, as asked; None: the rule below
               ):
     "Where the probes train: a `ProbeWorker` where `threads` >= 2 and `work` >= WORKER_MIN_WORK, else `Inline()`."
+    if not (worker is None or isinstance(worker, bool)): raise ValueError(f'probe_worker must be None, True or False, got {worker!r}')
     n = torch.get_num_threads() if threads is None else threads
     if worker is None: worker = n >= 2 and work >= WORKER_MIN_WORK
     if not worker: yield Inline(); return
