@@ -11,12 +11,12 @@ import numpy as np
 from .data import DATASETS, load_dataset
 from .run import (CONFIG, CHECKPOINT, EVAL, FEATURES, atomic_write, cached, check_run_dir, file_digest, load_run,
                            load_checkpoint, resolve_device, run_config, run_eval, run_lock)
-from .content import EvalConfig, content_scores, gmm_optima, has_head, limit_threads, probe_pool, Inline
+from .content import EvalConfig, content_scores, fit_probes, gmm_optima, has_head, limit_threads, probe_pool, Inline
 from .objectives import encode_images
 from .style import augmentation_style, augmented_features, celeba_style, shapes_style
 
 # %% auto #0
-__all__ = ['STYLE_PROBES', 'validation_rows', 'evaluate_run', 'gmm_optima_run']
+__all__ = ['STYLE_PROBES', 'validation_rows', 'evaluate_run', 'gmm_optima_run', 'probe_inputs_run']
 
 # %% ../nbs/32_evaluation.ipynb #b3ecd331
 def validation_rows(rcfg, n:int) -> tuple:
@@ -117,18 +117,23 @@ def _evaluate_run(run_dir, cfg, dev, data_root, force, allow_unfinished, log, pr
     return ev
 
 # %% ../nbs/32_evaluation.ipynb #82d47e22
+def _evaluated_features(run_dir) -> tuple:
+    "An evaluated run's folder, `eval.json`, protocol and cached train/test features; a clear error where one is missing."
+    run_dir = check_run_dir(run_dir)
+    if not (run_dir / EVAL).exists(): raise FileNotFoundError(f'{run_dir} has no {EVAL}: evaluate the run first (evaluate_run, or nbs/evaluate.ipynb)')
+    ev = run_eval(run_dir)
+    paths = [run_dir / FEATURES / f'{s}.pt' for s in ('train', 'test')]
+    if not all(p.exists() for p in paths):
+        raise FileNotFoundError(f'{run_dir} has no cached features ({", ".join(p.name for p in paths if not p.exists())} missing in {FEATURES}/): evaluate_run writes them')
+    tr, te = (load_checkpoint(p) for p in paths)
+    return run_dir, ev, EvalConfig.from_dict(ev['protocol']), tr, te
+
 def gmm_optima_run(run_dir,              # an evaluated run directory (eval.json, features/train.pt, features/test.pt)
                    inits:int=20,         # single k-means starts (gmm_optima)
                    force:bool=False,     # recompute even if cached
                   ) -> dict:
     "`gmm_optima` on a run's cached features, with the protocol's GMM accuracy, lower bound and number of starts beside."
-    run_dir = check_run_dir(run_dir)
-    if not (run_dir / EVAL).exists(): raise FileNotFoundError(f'{run_dir} has no {EVAL}: evaluate the run first (evaluate_run, or nbs/evaluate.ipynb)')
-    ev = run_eval(run_dir); cfg = EvalConfig.from_dict(ev['protocol'])
-    paths = [run_dir / FEATURES / f'{s}.pt' for s in ('train', 'test')]
-    if not all(p.exists() for p in paths):
-        raise FileNotFoundError(f'{run_dir} has no cached features ({", ".join(p.name for p in paths if not p.exists())} missing in {FEATURES}/): evaluate_run writes them')
-    tr, te = (load_checkpoint(p) for p in paths)
+    run_dir, ev, cfg, tr, te = _evaluated_features(run_dir)
     key = {'train': tr['key'], 'test': te['key'], 'inits': inits, 'max_iter': cfg.gmm_max_iter, 'seed': cfg.seed, 'format': 1}
     def compute():
         with limit_threads(cfg.threads):
@@ -136,3 +141,28 @@ def gmm_optima_run(run_dir,              # an evaluated run directory (eval.json
                               inits, cfg.gmm_max_iter, cfg.seed)
     with run_lock(run_dir, 'looking at its GMM optima'): out = cached(run_dir / FEATURES / 'gmm_optima.pt', key, compute, force)
     return {**out, 'gmm_acc': ev['gmm_acc'], 'lower_bound': ev['details']['gmm_lower_bound'], 'gmm_inits': ev['protocol']['gmm_inits']}
+
+
+# %% ../nbs/32_evaluation.ipynb #ddc062c1
+def probe_inputs_run(run_dir,            # an evaluated run directory (eval.json, features/train.pt, features/test.pt)
+                     force:bool=False,   # recompute even if cached
+                    ) -> dict:
+    "A run's linear and MLP probes on standardised and on raw features (one from `eval.json`, the other refitted), and the features' training s.d."
+    run_dir, ev, cfg, tr, te = _evaluated_features(run_dir)
+    other = not cfg.standardize
+    key = {'train': tr['key'], 'test': te['key'], 'standardize': other, 'epochs': cfg.probe_epochs, 'batch': cfg.probe_batch,
+           'lr': cfg.probe_lr, 'hidden': cfg.mlp_hidden, 'seed': cfg.seed, 'format': 1}
+    def compute():
+        x = np.asarray(tr['value']['x'], np.float32)
+        with limit_threads(cfg.threads):
+            r = fit_probes(x, tr['value']['y'], te['value']['x'], te['value']['y'], tr['value']['n_classes'], 'ce', cfg.mlp_hidden,
+                           cfg.probe_epochs, cfg.probe_batch, cfg.probe_lr, other, cfg.seed)
+        return {**{f'{p}_acc': float(r.curve[p][-1, 0]) for p in ('linear', 'mlp')},
+                **{f'{p}_acc_best': float(r.curve[p][:, 0].max()) for p in ('linear', 'mlp')},
+                'feature_sd': x.std(0, dtype=np.float64).tolist(), 'seconds': r.seconds}
+    with run_lock(run_dir, 'refitting its probes'): out = cached(run_dir / FEATURES / 'probe_inputs.pt', key, compute, force)
+    own = {k: ev[k] for k in ('linear_acc', 'mlp_acc')} | {k: ev['details'][k] for k in ('linear_acc_best', 'mlp_acc_best')}
+    refit = {k: out[k] for k in own}
+    return {'standardized': own if cfg.standardize else refit, 'raw': refit if cfg.standardize else own,
+            'feature_sd': out['feature_sd'], 'seconds': out['seconds'], 'cached': out['cached']}
+

@@ -106,6 +106,7 @@ def record_run(run_dir,                 # a finished, evaluated run folder
                replace:bool=False,      # write over a different record in that place
                artefacts:bool=True,     # compute artefacts.npz (reconstructions, samples, MSE) from the checkpoint
                gmm_optima:bool|None=None,  # the GMM-optima diagnostic in record.json; None: for runs with an online validation curve
+               probe_inputs:bool|None=None,  # the probe-inputs diagnostic in record.json; None: for runs at the paper's budget
                device='cpu', decoder_cfg=None,
               ) -> tuple:               # (the record's folder, 'recorded' | 'unchanged' | 'replaced')
     "Record a run into `to/<name>/`: its JSON files, `artefacts.npz` and `record.json`, atomically."
@@ -134,6 +135,10 @@ def record_run(run_dir,                 # a finished, evaluated run folder
         if gmm_optima:
             from simvae_nb.evaluate import gmm_optima_run
             facts['gmm_optima'] = {k: v for k, v in gmm_optima_run(rf.path).items() if k != 'cached'}
+        if probe_inputs is None: probe_inputs = rf.spec.get('group') == 'paper_budget'   # the runs set beside the paper's numbers
+        if probe_inputs:
+            from simvae_nb.evaluate import probe_inputs_run
+            facts['probe_inputs'] = {k: v for k, v in probe_inputs_run(rf.path).items() if k != 'cached'}
         facts.update(recorded_at=time.strftime('%Y-%m-%d %H:%M:%S'), recorded_on=machine_facts())
         atomic_write(tmp / RECORD, json.dumps(facts, indent=1).encode())
         state = 'replaced' if dest.exists() else 'recorded'
@@ -148,7 +153,7 @@ def record_run(run_dir,                 # a finished, evaluated run folder
 def record_root(root,                   # a sweep root (or one run folder)
                 to='results',
                 only:str|None=None,     # record only the runs whose name matches this glob, e.g. 'paper_fmnist/*/vae/*'
-                replace:bool=False, log=print, **kw,   # kw: record_run's artefacts, gmm_optima, device, decoder_cfg
+                replace:bool=False, log=print, **kw,   # kw: record_run's artefacts, gmm_optima, probe_inputs, device, decoder_cfg
                ) -> dict:               # {run name: 'recorded' | 'unchanged' | 'replaced' | 'skipped: why'}
     "Record every finished, evaluated run under `root` into `to`; say why each other run is skipped."
     import fnmatch
