@@ -110,6 +110,8 @@ def record_run(run_dir,                 # a finished, evaluated run folder
                device='cpu', decoder_cfg=None,
               ) -> tuple:               # (the record's folder, 'recorded' | 'unchanged' | 'replaced')
     "Record a run into `to/<name>/`: its JSON files, `artefacts.npz` and `record.json`, atomically."
+    for k, v in (('replace', replace), ('artefacts', artefacts), ('gmm_optima', gmm_optima), ('probe_inputs', probe_inputs)):
+        if not (isinstance(v, bool) or (v is None and k in ('gmm_optima', 'probe_inputs'))): raise RecordError(f'{k} must be True or False' + (' or None (the default rule)' if k in ('gmm_optima', 'probe_inputs') else '') + f', got {v!r}')
     rf = check_recordable(run_dir)
     name = name or rf.spec.get('name')
     if not name: raise RecordError(f'{run_dir} was not made by a sweep (no {SPEC}): say where its record goes, e.g. name="mine/fashion_mnist/simvae/seed0"')
