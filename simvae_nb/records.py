@@ -15,6 +15,7 @@ from .run import (CONFIG, SPEC, METRICS, EVAL, CHECKPOINT, RECORD, ARTEFACTS, Ru
                            iter_runs, machine_facts, resolve_device)
 from .methods import METHODS
 from .data import DATASETS
+from .config import check_type
 
 # %% auto #0
 __all__ = ['RECORD_FORMAT', 'RECON_N', 'SAMPLES_PER_CLASS', 'RESULT_COLUMNS', 'CURVE_COLUMNS', 'run_artefacts', 'RecordError',
@@ -110,8 +111,8 @@ def record_run(run_dir,                 # a finished, evaluated run folder
                device='cpu', decoder_cfg=None,
               ) -> tuple:               # (the record's folder, 'recorded' | 'unchanged' | 'replaced')
     "Record a run into `to/<name>/`: its JSON files, `artefacts.npz` and `record.json`, atomically."
-    for k, v in (('replace', replace), ('artefacts', artefacts), ('gmm_optima', gmm_optima), ('probe_inputs', probe_inputs)):
-        if not (isinstance(v, bool) or (v is None and k in ('gmm_optima', 'probe_inputs'))): raise RecordError(f'{k} must be True or False' + (' or None (the default rule)' if k in ('gmm_optima', 'probe_inputs') else '') + f', got {v!r}')
+    for k, v, a in (('replace', replace, 'bool'), ('artefacts', artefacts, 'bool'), ('gmm_optima', gmm_optima, 'bool|None'), ('probe_inputs', probe_inputs, 'bool|None')):
+        check_type('record_run', k, v, a)
     rf = check_recordable(run_dir)
     name = name or rf.spec.get('name')
     if not name: raise RecordError(f'{run_dir} was not made by a sweep (no {SPEC}): say where its record goes, e.g. name="mine/fashion_mnist/simvae/seed0"')
