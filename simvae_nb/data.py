@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_data.ipynb #8a7cee10
 from __future__ import annotations
-import gzip, hashlib, os, pickle, shutil, tarfile
+import gzip, hashlib, itertools, os, pickle, shutil, tarfile, tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -99,10 +99,16 @@ def check_idx(path,         # an uncompressed IDX file
         raise CorruptDataError(f'{path}: truncated or padded: its header declares {shape} ({want} bytes) but it has {have} bytes')
     return shape
 
+_PARTS = itertools.count()
+
+def _part(dst:Path) -> Path:
+    "A temporary name beside `dst` that no other writer uses: two lanes of a sweep, or two notebooks, may fill an empty cache at once."
+    return dst.with_name(f'.{dst.name}.{os.getpid()}.{next(_PARTS)}.part')
+
 def _gunzip(src:Path, dst:Path):
     "Decompress `src` to `dst` atomically; a truncated or invalid archive names `src`."
     dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_suffix(dst.suffix + '.part')
+    tmp = _part(dst)
     try:
         with gzip.open(src, 'rb') as fi, open(tmp, 'wb') as fo: shutil.copyfileobj(fi, fo)
     except (EOFError, OSError, gzip.BadGzipFile) as e:
@@ -132,7 +138,9 @@ def _load_mnist_like(name:str, cls:str, files:dict, split:str, binarize:bool) ->
             root = cache_dir() / 'linked' / hashlib.sha1(str(src.resolve()).encode()).hexdigest()[:10]
             (root / cls / 'raw').mkdir(parents=True, exist_ok=True)
             for n, p in files.items():
-                if not (root / cls / 'raw' / n).exists(): (root / cls / 'raw' / n).symlink_to(p.resolve())
+                if not (root / cls / 'raw' / n).exists():
+                    try: (root / cls / 'raw' / n).symlink_to(p.resolve())
+                    except FileExistsError: pass             # another process linked it first
     img_f, lbl_f = (root / cls / 'raw' / n for n in _IDX[split])
     n_img, n_lbl = check_idx(img_f, 3)[0], check_idx(lbl_f, 1)[0]
     if n_img != n_lbl: raise CorruptDataError(f'{img_f}: {n_img} images but {lbl_f} has {n_lbl} labels')
@@ -154,11 +162,17 @@ def _cifar_files(root:Path):
     arc = root / 'cifar-10-python.tar.gz'
     if arc.is_file():
         out = cache_dir() / 'unzipped' / hashlib.sha1(str(arc.resolve()).encode()).hexdigest()[:10]
-        if not (out / _CIFAR10.base_folder).is_dir():
+        if not (out / _CIFAR10.base_folder).is_dir():      # extracted aside, then renamed: never seen half-extracted
+            out.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(dir=out, prefix='.extracting-'))
             try:
-                with tarfile.open(arc) as t: t.extractall(out, filter='data')
+                with tarfile.open(arc) as t: t.extractall(tmp, filter='data')
+                try: (tmp / _CIFAR10.base_folder).rename(out / _CIFAR10.base_folder)
+                except OSError:
+                    if not (out / _CIFAR10.base_folder).is_dir(): raise   # else another process finished first: keep its copy
             except (tarfile.TarError, EOFError, OSError) as e:
                 raise CorruptDataError(f'{arc}: cannot be extracted ({e}); delete it and get it again') from e
+            finally: shutil.rmtree(tmp, ignore_errors=True)
         return out / _CIFAR10.base_folder
 
 def _check_cifar_batch(path:Path):
@@ -219,7 +233,7 @@ def _load_celeba(files:Path, split:str, size:int=64, crop:int=148, num_workers:i
         dl = torch.utils.data.DataLoader(ds, batch_size=256, num_workers=nw)
         images = torch.cat([x for x, _ in tqdm(dl, desc=f'celeba/{split}: crop {crop}, resize {size}', leave=False)])
         cached.parent.mkdir(parents=True, exist_ok=True)
-        torch.save(images, cached.with_suffix('.part')); cached.with_suffix('.part').replace(cached)
+        part = _part(cached); torch.save(images, part); part.replace(cached)
     names = [n for n in ds.attr_names if n]
     attrs = ds.attr.long()
     factors = {n: attrs[:, i] for i, n in enumerate(names)}
