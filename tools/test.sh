@@ -17,5 +17,7 @@ OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE nbdev_test --n_workers "${NBDEV_WORKER
 echo "== 2/3 docs build"
 python tools/build_docs.py
 echo "== 3/3 pytest"
-pytest -q -ra --durations=10 tests "$@"
+# two tests at a time (pytest-xdist): most of a test is starting processes and notebook kernels, which leaves a core
+# idle; one torch thread each, as above. tests/conftest.py keeps the tests of the shared build state on one worker.
+OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE pytest -q -ra --durations=10 -n "${PYTEST_WORKERS:-2}" tests "$@"
 echo "== all tests passed in $((SECONDS - t0)) s"
