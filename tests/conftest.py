@@ -8,14 +8,17 @@ os.environ.setdefault('MPLBACKEND', 'Agg')
 # tools/test.sh runs the tests two at a time (pytest-xdist). These files read or write the working tree's shared
 # build state (the docs build rewrites _proc/, simvae_nb/_modidx.py and nbs/sidebar.yml; test_repo copies nbs/ and
 # simvae_nb/): they run one after another on one worker, which also builds the `site` below once.
-SHARED_TREE = ('tests/test_docs_site.py', 'tests/test_browser.py', 'tests/test_repo.py')
+SHARED_TREE = ('test_docs_site.py', 'test_browser.py', 'test_repo.py')
 # the longest first, so that no worker is left alone with one at the end
-FIRST = ('tests/test_sweep.py', 'tests/test_learner.py', *SHARED_TREE)
+FIRST = ('test_sweep.py', 'test_learner.py', *SHARED_TREE)
+
+
+def _file(nodeid: str) -> str: return nodeid.split('::')[0].rsplit('/', 1)[-1]   # wherever pytest is started from
 
 
 def pytest_collection_modifyitems(config, items):
     rank = {f: i for i, f in enumerate(FIRST)}
-    items.sort(key=lambda it: rank.get(it.nodeid.split('::')[0], len(FIRST)))   # stable: the rest keep their order
+    items.sort(key=lambda it: rank.get(_file(it.nodeid), len(FIRST)))   # stable: the rest keep their order
 
 
 if importlib.util.find_spec('xdist'):
@@ -25,7 +28,7 @@ if importlib.util.find_spec('xdist'):
 
         class _Scheduling(LoadScopeScheduling):
             def _split_scope(self, nodeid):
-                return 'shared-tree' if nodeid.split('::')[0] in SHARED_TREE else nodeid
+                return 'shared-tree' if _file(nodeid) in SHARED_TREE else nodeid
         return _Scheduling(config, log)
 
 
