@@ -8,6 +8,7 @@ import json, time
 
 import numpy as np
 
+from .config import check_type
 from .data import DATASETS, load_dataset
 from .run import (CONFIG, CHECKPOINT, EVAL, FEATURES, atomic_write, cached, check_run_dir, file_digest, load_run,
                            load_checkpoint, resolve_device, run_config, run_eval, run_lock)
@@ -61,6 +62,7 @@ def evaluate_run(run_dir,                        # a run directory (config.json,
                  probe_worker:bool|None=None,    # train the probes in a worker process beside kNN and the GMM; None: where it pays (`probe_pool`)
                 ) -> dict:
     "Evaluate a trained run (A.7.5 + style) and write `RUN/eval.json`; returns its content. Holds the run directory's lock."
+    for k, v in (('force', force), ('allow_unfinished', allow_unfinished)): check_type('evaluate_run', k, v, 'bool')
     run_dir = check_run_dir(run_dir)
     dev = resolve_device(device)
     with run_lock(run_dir, 'evaluating'), limit_threads(cfg.threads if dev.type == 'cpu' else None):
@@ -133,6 +135,7 @@ def gmm_optima_run(run_dir,              # an evaluated run directory (eval.json
                    force:bool=False,     # recompute even if cached
                   ) -> dict:
     "`gmm_optima` on a run's cached features, with the protocol's GMM accuracy, lower bound and number of starts beside."
+    check_type('gmm_optima_run', 'inits', inits, 'int'); check_type('gmm_optima_run', 'force', force, 'bool')
     run_dir, ev, cfg, tr, te = _evaluated_features(run_dir)
     key = {'train': tr['key'], 'test': te['key'], 'inits': inits, 'max_iter': cfg.gmm_max_iter, 'seed': cfg.seed, 'format': 1}
     def compute():
@@ -148,6 +151,7 @@ def probe_inputs_run(run_dir,            # an evaluated run directory (eval.json
                      force:bool=False,   # recompute even if cached
                     ) -> dict:
     "A run's linear and MLP probes on standardised and on raw features (one from `eval.json`, the other refitted), and the features' training s.d."
+    check_type('probe_inputs_run', 'force', force, 'bool')
     run_dir, ev, cfg, tr, te = _evaluated_features(run_dir)
     other = not cfg.standardize
     key = {'train': tr['key'], 'test': te['key'], 'standardize': other, 'epochs': cfg.probe_epochs, 'batch': cfg.probe_batch,
