@@ -10,7 +10,8 @@ from dataclasses import dataclass, asdict, fields
 import numpy as np
 
 # %% auto #0
-__all__ = ['closest', 'unknown_names', 'check_type', 'check_fields', 'Config', 'require', 'notebook_params', 'json_param']
+__all__ = ['closest', 'unknown_names', 'check_type', 'plain', 'check_fields', 'Config', 'require', 'notebook_params',
+           'json_param']
 
 # %% ../nbs/04_config.ipynb #86e0f780
 def closest(name:str, names) -> str:
@@ -56,9 +57,17 @@ def check_type(owner:str,     # the config's name, for the message
             ' (a single number where a range is expected: give both ends)' if 'tuple' in alts and _is_num(value) else '')
     raise ValueError(f'{owner}.{name} must be {want}, got {value!r}{hint}')
 
+def plain(v):
+    "A NumPy scalar as the Python value it holds (tuples and lists element-wise), so that a config writes as JSON."
+    if isinstance(v, np.generic): return v.item()
+    if isinstance(v, (tuple, list)): return type(v)(plain(x) for x in v)
+    return v
+
 def check_fields(obj):
-    "Check every dataclass field of `obj` against its annotation."
-    for f in fields(obj): check_type(type(obj).__name__, f.name, getattr(obj, f.name), f.type)
+    "Check every dataclass field of `obj` against its annotation; a NumPy scalar it accepts is stored as the Python value."
+    for f in fields(obj):
+        v = getattr(obj, f.name); check_type(type(obj).__name__, f.name, v, f.type)
+        if isinstance(v, (np.generic, tuple, list)): object.__setattr__(obj, f.name, plain(v))   # object.__setattr__: frozen ones too
 
 # %% ../nbs/04_config.ipynb #72cb5ad2
 @dataclass

@@ -18,7 +18,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
-from .config import Config
+from .config import Config, check_type
 from .objectives import Method
 from .gmm import fit_gmm, regularised
 
@@ -319,7 +319,7 @@ def probe_pool(work:int,                   # the probes' examples x epochs (to w
                worker:bool|None=None,      # True / False: a worker process or not, as asked; None: the rule below
               ):
     "Where the probes train: a `ProbeWorker` where `threads` >= 2 and `work` >= WORKER_MIN_WORK, else `Inline()`."
-    if not (worker is None or isinstance(worker, bool)): raise ValueError(f'probe_worker must be None, True or False, got {worker!r}')
+    check_type('probe_pool', 'worker', worker, 'bool | None')
     n = torch.get_num_threads() if threads is None else threads
     if worker is None: worker = n >= 2 and work >= WORKER_MIN_WORK
     if not worker: yield Inline(); return

@@ -62,7 +62,8 @@ def evaluate_run(run_dir,                        # a run directory (config.json,
                  probe_worker:bool|None=None,    # train the probes in a worker process beside kNN and the GMM; None: where it pays (`probe_pool`)
                 ) -> dict:
     "Evaluate a trained run (A.7.5 + style) and write `RUN/eval.json`; returns its content. Holds the run directory's lock."
-    for k, v in (('force', force), ('allow_unfinished', allow_unfinished)): check_type('evaluate_run', k, v, 'bool')
+    for k, v, t in (('force', force, 'bool'), ('allow_unfinished', allow_unfinished, 'bool'), ('probe_worker', probe_worker, 'bool | None')):
+        check_type('evaluate_run', k, v, t)   # before any work: a wrong value would otherwise surface only after the features
     run_dir = check_run_dir(run_dir)
     dev = resolve_device(device)
     with run_lock(run_dir, 'evaluating'), limit_threads(cfg.threads if dev.type == 'cpu' else None):

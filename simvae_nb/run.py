@@ -153,7 +153,6 @@ class TrainConfig(Config):
         if self.latent_dim is None: self.latent_dim = DEFAULT_LATENT[self.arch]
         self.require('seed', 'epochs', ge=0, none=False)                  # none=False: the defaults are filled in above
         self.require('threads', ge=1)
-        if not isinstance(self.compile, bool): raise ValueError(f'compile must be True or False, got {self.compile!r}')
         self.require('batch_size', 'latent_dim', 'checkpoint_every', 'n_views', ge=1, none=False)
         if self.n_views < cls.min_views:
             raise ValueError(f'{self.method} needs n_views >= {cls.min_views} (its loss compares the views of an image), got {self.n_views}')
