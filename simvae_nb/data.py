@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_data.ipynb #8a7cee10
 from __future__ import annotations
-import gzip, hashlib, itertools, os, pickle, shutil, tarfile, tempfile
+import glob, gzip, hashlib, itertools, os, pickle, shutil, tarfile, tempfile, time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -17,10 +17,10 @@ from torchvision.transforms import v2 as T
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['HAIR_COLOURS', 'SHAPE_CLASSES', 'SHAPE_FACTORS', 'DATASETS', 'CELEBA_ATTRS', 'ImageSet', 'DataNotFoundError',
-           'CorruptDataError', 'cache_dir', 'search_roots', 'check_idx', 'hair_colour', 'hsv_to_rgb', 'make_shapes',
-           'as_float', 'show_images', 'DatasetInfo', 'load_dataset', 'write_idx', 'write_mnist_files',
-           'write_cifar10_files', 'write_celeba_files']
+__all__ = ['STALE_PART_S', 'HAIR_COLOURS', 'SHAPE_CLASSES', 'SHAPE_FACTORS', 'DATASETS', 'CELEBA_ATTRS', 'ImageSet',
+           'DataNotFoundError', 'CorruptDataError', 'cache_dir', 'search_roots', 'check_idx', 'hair_colour',
+           'hsv_to_rgb', 'make_shapes', 'as_float', 'show_images', 'DatasetInfo', 'load_dataset', 'write_idx',
+           'write_mnist_files', 'write_cifar10_files', 'write_celeba_files']
 
 # %% ../nbs/05_data.ipynb #c922416e
 @dataclass
@@ -100,9 +100,14 @@ def check_idx(path,         # an uncompressed IDX file
     return shape
 
 _PARTS = itertools.count()
+STALE_PART_S = 3600   # a temporary file of `dst` untouched this long was left by a killed writer: the next writer removes it
 
 def _part(dst:Path) -> Path:
     "A temporary name beside `dst` that no other writer uses: two lanes of a sweep, or two notebooks, may fill an empty cache at once."
+    for p in dst.parent.glob(f'.{glob.escape(dst.name)}.*.part'):     # a killed writer's leftovers (a CelebA cache part is GBs)
+        try:
+            if time.time() - p.stat().st_mtime > STALE_PART_S: p.unlink()
+        except FileNotFoundError: pass                                # another writer removed or renamed it first
     return dst.with_name(f'.{dst.name}.{os.getpid()}.{next(_PARTS)}.part')
 
 def _gunzip(src:Path, dst:Path):
