@@ -58,16 +58,18 @@ def check_type(owner:str,     # the config's name, for the message
     raise ValueError(f'{owner}.{name} must be {want}, got {value!r}{hint}')
 
 def plain(v):
-    "A NumPy scalar as the Python value it holds (tuples and lists element-wise), so that a config writes as JSON."
+    "A NumPy scalar as the Python value it holds (in tuples and lists too), so that a config writes as JSON; anything else is returned as it is."
     if isinstance(v, np.generic): return v.item()
-    if isinstance(v, (tuple, list)): return type(v)(plain(x) for x in v)
-    return v
+    if not isinstance(v, (tuple, list)): return v
+    items = [plain(x) for x in v]
+    if all(p is x for p, x in zip(items, v)): return v
+    return type(v)(*items) if hasattr(v, '_fields') else type(v)(items)   # a namedtuple takes its fields one by one
 
 def check_fields(obj):
     "Check every dataclass field of `obj` against its annotation; a NumPy scalar it accepts is stored as the Python value."
     for f in fields(obj):
         v = getattr(obj, f.name); check_type(type(obj).__name__, f.name, v, f.type)
-        if isinstance(v, (np.generic, tuple, list)): object.__setattr__(obj, f.name, plain(v))   # object.__setattr__: frozen ones too
+        if (p := plain(v)) is not v: object.__setattr__(obj, f.name, p)   # object.__setattr__: frozen dataclasses too
 
 # %% ../nbs/04_config.ipynb #72cb5ad2
 @dataclass
