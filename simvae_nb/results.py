@@ -16,12 +16,12 @@ from .vaes import ALG1_VAR
 
 # %% auto #0
 __all__ = ['PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'VERDICT_RULE', 'CLAIMS', 'MEASURES', 'HEADLINE', 'SHORT_CLAIMS',
-           'BUDGET_MEASURES', 'ABLATIONS', 'ABLATION_PROBES', 'summarise', 'paper_numbers', 'paper_table',
-           'comparison_table', 'paper_vs_ours', 'content_vs_style', 'verdict', 'verdicts', 'claim_verdict',
-           'findings_table', 'findings_markdown', 'budget_table', 'curve_name', 'mean_curves', 'crossing',
-           'crossing_text', 'curve_table', 'finished_curves', 'final_points', 'paper_first', 'accuracy_over_views',
-           'accuracy_over_compute', 'search_choice', 'chosen_curves', 'ablation_figure', 'style_table', 'figure5',
-           'figure6']
+           'BUDGET_MEASURES', 'ABLATIONS', 'ABLATION_PROBES', 'CROP_EXPECT', 'summarise', 'paper_numbers',
+           'paper_table', 'comparison_table', 'paper_vs_ours', 'content_vs_style', 'verdict', 'verdicts',
+           'claim_verdict', 'findings_table', 'findings_markdown', 'budget_table', 'curve_name', 'mean_curves',
+           'crossing', 'crossing_text', 'curve_table', 'finished_curves', 'final_points', 'paper_first',
+           'accuracy_over_views', 'accuracy_over_compute', 'search_choice', 'chosen_curves', 'ablation_figure',
+           'crop_trend', 'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/34_results.ipynb #2eb91423
 def summarise(df:pd.DataFrame) -> pd.DataFrame:
@@ -433,6 +433,8 @@ ABLATIONS = {   # sweep group: (the setting it varies, a column of sweep_table),
 }
 ABLATION_PROBES = {'knn_val': 'kNN (k on validation)', 'linear': 'linear probe', 'mlp': 'MLP probe', 'gmm': 'GMM'}
 
+def _order(methods): return [m for m in PAPER_METHODS if m in set(methods)] + sorted(set(methods) - set(PAPER_METHODS))   # the tables' order, then any other
+
 def _budget_note(g, x) -> str:
     "': 10k training images; epochs at J = 2: 10, 4: 5' — the training budget of an ablation's runs, in a figure title."
     if not {'epochs', 'train_size'} <= set(g.columns): return ''
@@ -457,7 +459,7 @@ def ablation_figure(table:pd.DataFrame,            # sweep_table's rows: the abl
               & table.probe.isin(list(ABLATION_PROBES))]
     g, main = t[t.sweep_group == group], t[t.sweep_group == 'main']
     if g.empty: raise ValueError(f'no {group} run on {dataset} in the table')
-    ms = set(g.method); methods = [m for m in PAPER_METHODS if m in ms] + sorted(ms - set(PAPER_METHODS))
+    methods = _order(g.method)
     fig, axes = plt.subplots(1, len(ABLATION_PROBES), figsize=(3.1 * len(ABLATION_PROBES), 3.1))
     for ax, (p, plabel) in zip(axes, ABLATION_PROBES.items()):
         for i, m in enumerate(methods):
@@ -478,6 +480,37 @@ def ablation_figure(table:pd.DataFrame,            # sweep_table's rows: the abl
     fig.tight_layout()
     return fig
 
+# %% ../nbs/34_results.ipynb #f3111012
+CROP_EXPECT = {'discriminative': ('falls', -1), 'generative': ('rises', 1), 'simvae': ('flat', 0)}   # Figure 7 (A.8), as the paper reads it
+
+def _kind(m) -> str: return 'simvae' if m == 'simvae' else 'generative' if METHODS[m].generative else 'discriminative'
+
+def crop_trend(table:pd.DataFrame,               # sweep_table's rows, with the aug_crop group's runs
+               dataset:str='fashion_mnist',
+               probe:str='knn_val',              # a key of ABLATION_PROBES
+               group:str='aug_crop',
+              ) -> pd.DataFrame:
+    "Per trained method: accuracy at the strongest and the weakest cropping, the change, what the paper says of its kind, the verdict."
+    x = ABLATIONS[group][0]
+    g = table[(table.dataset == dataset) & (table.layer == 'pre') & (table.group == 'content') & (table.metric == 'acc')
+              & (table.probe == probe) & (table.sweep_group == group)]
+    rows = []
+    for m in _order(g.method):
+        if not METHODS[m].trainable: continue
+        s = g[g.method == m].groupby(x)['value'].agg(['mean', 'sem', 'count']).sort_index()
+        if len(s) < 2: continue
+        lo, hi = s.iloc[0], s.iloc[-1]
+        change = hi['mean'] - lo['mean']
+        se = math.sqrt(lo['sem'] ** 2 + hi['sem'] ** 2) if min(lo['count'], hi['count']) > 1 else float('nan')
+        words, sign = CROP_EXPECT[_kind(m)]
+        if sign: v = verdict(sign * change, se).replace('ahead', 'as the paper says').replace('behind', 'against the paper')
+        elif math.isnan(se): v = f'one seed: changed by {change:+.1f}'
+        else: v = 'holds' if abs(change) <= 2 * se else 'does not hold'
+        rows.append(dict(method=m, kind=_kind(m).replace('simvae', 'SimVAE'), strongest=s.index[0], weakest=s.index[-1],
+                         acc_strongest=lo['mean'], acc_weakest=hi['mean'], change=change, se=se, seeds=int(min(lo['count'], hi['count'])),
+                         spread=s['mean'].max() - s['mean'].min(), paper=f'accuracy {words} as cropping weakens', verdict=v))
+    return pd.DataFrame(rows)
+
 # %% ../nbs/34_results.ipynb #75e8dd38
 def style_table(summary:pd.DataFrame, probe:str='mlp') -> pd.DataFrame:
     "Augmentation-parameter R² (and flip accuracy) per method and dataset: how much style each representation keeps."
@@ -491,8 +524,6 @@ def _celeba(summary, probe):
     s = summary.query("dataset == 'celeba' and layer == 'pre' and probe == @probe")
     if s.empty: raise ValueError('no CelebA results in the summary: evaluate CelebA runs first')
     return s
-
-def _order(methods): return [m for m in PAPER_METHODS if m in set(methods)] + sorted(set(methods) - set(PAPER_METHODS))
 
 def figure5(summary:pd.DataFrame, probe:str='mlp', reference:str='simvae'):
     "Figure 5 (style retrieval on CelebA) from `summarise(collect_results(...))`."
