@@ -243,14 +243,17 @@ def findings_markdown(v:pd.DataFrame,      # `verdicts`
 # %% ../nbs/34_results.ipynb #2df3aba7
 BUDGET_MEASURES = {'mlp': 'MLP probe', 'knn_val': 'kNN (k on validation)', 'knn': 'kNN (paper: best k on test)', 'linear': 'linear probe', 'gmm': 'GMM'}
 
+def _content_acc(t:pd.DataFrame, dataset:str) -> pd.DataFrame:
+    "The content-accuracy rows of `dataset` on the encoder's representation (layer 'pre') of a long table or a summary."
+    return t[(t.dataset == dataset) & (t.layer == 'pre') & (t.group == 'content') & (t.metric == 'acc')]
+
 def budget_table(summaries:dict,            # {budget in words: `summarise` of its runs}
                  dataset:str='fashion_mnist',
                  measures=tuple(BUDGET_MEASURES),
                 ) -> pd.DataFrame:
     "Table 1's (and 5's) column of `dataset` at each budget beside the paper's: a row per method, columns (measure, source)."
     pn = {(r.method, r.probe): (r.mean, r.se) for r in paper_numbers().query('dataset == @dataset and metric == "acc"').itertuples()}
-    pick = lambda s: s[(s.dataset == dataset) & (s.layer == 'pre') & (s.group == 'content') & (s.metric == 'acc')]
-    ours = {b: {(r.method, r.probe): (r.mean, r.se, r.n) for r in pick(s).itertuples()} for b, s in summaries.items()}
+    ours = {b: {(r.method, r.probe): (r.mean, r.se, r.n) for r in _content_acc(s, dataset).itertuples()} for b, s in summaries.items()}
     methods = [m for m in PAPER_METHODS if any((m, p) in o for o in ours.values() for p in measures)]
     cols = pd.MultiIndex.from_tuples([(BUDGET_MEASURES[p], src) for p in measures for src in ['paper', *summaries]])
     paper = lambda m, p: _fmt(*pn[(m, _PAPER_PROBE.get(p, p))]) + (' (test k)' if p == 'knn_val' else '') if (m, _PAPER_PROBE.get(p, p)) in pn else '—'
@@ -455,8 +458,7 @@ def ablation_figure(table:pd.DataFrame,            # sweep_table's rows: the abl
     from matplotlib.lines import Line2D
     if group not in ABLATIONS: raise ValueError(f'unknown ablation group {group!r}; choose one of {", ".join(ABLATIONS)}')
     x, xlabel, paper_fig = ABLATIONS[group]
-    t = table[(table.dataset == dataset) & (table.layer == 'pre') & (table.group == 'content') & (table.metric == 'acc')
-              & table.probe.isin(list(ABLATION_PROBES))]
+    t = _content_acc(table, dataset); t = t[t.probe.isin(list(ABLATION_PROBES))]
     g, main = t[t.sweep_group == group], t[t.sweep_group == 'main']
     if g.empty: raise ValueError(f'no {group} run on {dataset} in the table')
     methods = _order(g.method)
@@ -490,10 +492,9 @@ def crop_trend(table:pd.DataFrame,               # sweep_table's rows, with the 
                probe:str='knn_val',              # a key of ABLATION_PROBES
                group:str='aug_crop',
               ) -> pd.DataFrame:
-    "Per trained method: accuracy at the strongest and the weakest cropping, the change, what the paper says of its kind, the verdict."
+    "Per trained method: accuracy at the strongest and the weakest cropping, the change, what the paper expects as cropping weakens, the verdict."
     x = ABLATIONS[group][0]
-    g = table[(table.dataset == dataset) & (table.layer == 'pre') & (table.group == 'content') & (table.metric == 'acc')
-              & (table.probe == probe) & (table.sweep_group == group)]
+    g = _content_acc(table, dataset); g = g[(g.probe == probe) & (g.sweep_group == group)]
     rows = []
     for m in _order(g.method):
         if not METHODS[m].trainable: continue
@@ -508,7 +509,7 @@ def crop_trend(table:pd.DataFrame,               # sweep_table's rows, with the 
         else: v = 'holds' if abs(change) <= 2 * se else 'does not hold'
         rows.append(dict(method=m, kind=_kind(m).replace('simvae', 'generative (SimVAE)'), strongest=s.index[0], weakest=s.index[-1],
                          acc_strongest=lo['mean'], acc_weakest=hi['mean'], change=change, se=se, seeds=int(min(lo['count'], hi['count'])),
-                         spread=s['mean'].max() - s['mean'].min(), expected=words, paper=f'accuracy {words} as cropping weakens', verdict=v))
+                         spread=s['mean'].max() - s['mean'].min(), expected=words, verdict=v))
     return pd.DataFrame(rows)
 
 # %% ../nbs/34_results.ipynb #75e8dd38
