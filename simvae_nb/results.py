@@ -16,12 +16,12 @@ from .vaes import ALG1_VAR
 
 # %% auto #0
 __all__ = ['PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'VERDICT_RULE', 'CLAIMS', 'MEASURES', 'HEADLINE', 'SHORT_CLAIMS',
-           'BUDGET_MEASURES', 'ABLATIONS', 'ABLATION_PROBES', 'CROP_EXPECT', 'summarise', 'paper_numbers',
+           'BUDGET_MEASURES', 'ABLATIONS', 'ABLATION_PROBES', 'TRENDS', 'TREND_EXCLUDE', 'summarise', 'paper_numbers',
            'paper_table', 'comparison_table', 'paper_vs_ours', 'content_vs_style', 'verdict', 'verdicts',
            'claim_verdict', 'findings_table', 'findings_markdown', 'budget_table', 'curve_name', 'mean_curves',
            'crossing', 'crossing_text', 'curve_table', 'finished_curves', 'final_points', 'paper_first',
            'accuracy_over_views', 'accuracy_over_compute', 'search_choice', 'chosen_curves', 'ablation_figure',
-           'crop_trend', 'style_table', 'figure5', 'figure6']
+           'ablation_trend', 'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/34_results.ipynb #2eb91423
 def summarise(df:pd.DataFrame) -> pd.DataFrame:
@@ -483,34 +483,55 @@ def ablation_figure(table:pd.DataFrame,            # sweep_table's rows: the abl
     return fig
 
 # %% ../nbs/34_results.ipynb #8dac0528
-CROP_EXPECT = {'discriminative': ('falls', -1), 'generative': ('rises', 1), 'simvae': ('stays flat', 0)}   # Figure 7 (A.8), as the paper reads it
+TRENDS = {   # ablation group: (the axis growing, in words; the paper's reading (A.8) per kind of method: (words, sign of the change))
+    'aug_crop': ('as cropping weakens', {'discriminative': ('falls', -1), 'generative': ('rises', 1), 'simvae': ('stays flat', 0)}),
+    'aug_jitter': ('as jitter grows', {'discriminative': ('rises', 1), 'generative': ('falls', -1), 'simvae': ('stays flat', 0)}),
+    'n_views_epochs': ('as J grows', {'simvae': ('rises', 1)}),
+    'n_views': ('as J grows', {'simvae': ('rises', 1)}),
+    'likelihood_var': ('as σ²_x grows', {'simvae': ('falls', -1)}),
+}
+TREND_EXCLUDE = {'likelihood_var': (ALG1_VAR,)}   # settings outside the range the paper reads
 
 def _kind(m) -> str: return 'simvae' if m == 'simvae' else 'generative' if METHODS[m].generative else 'discriminative'
 
-def crop_trend(table:pd.DataFrame,               # sweep_table's rows, with the aug_crop group's runs
-               dataset:str='fashion_mnist',
-               probe:str='knn_val',              # a key of ABLATION_PROBES
-               group:str='aug_crop',
-              ) -> pd.DataFrame:
-    "Per trained method: accuracy at the strongest and the weakest cropping, the change, what the paper expects as cropping weakens, the verdict."
-    x = ABLATIONS[group][0]
-    g = _content_acc(table, dataset); g = g[(g.probe == probe) & (g.sweep_group == group)]
+def _change(s):
+    "(change, its s.e. or NaN with one seed, seeds) from the first to the last row of a (mean, sem, count) frame sorted by setting."
+    lo, hi = s.iloc[0], s.iloc[-1]; n = int(min(lo['count'], hi['count']))
+    return hi['mean'] - lo['mean'], (math.sqrt(lo['sem'] ** 2 + hi['sem'] ** 2) if n > 1 else float('nan')), n
+
+def ablation_trend(table:pd.DataFrame,               # sweep_table's rows, with the ablation group's runs
+                   group:str='aug_crop',             # a key of TRENDS
+                   dataset:str='fashion_mnist',
+                   probe:str='knn_val',              # the probe the verdict reads (a key of ABLATION_PROBES)
+                  ) -> pd.DataFrame:
+    """Per trained method the paper reads in `group`'s figure: accuracy at the smallest and the largest setting, the change
+    with its standard error, what the paper says happens, the verdict by the report's rule; the change on every probe, their mean, and
+    the rank correlation of the mean accuracy with the setting."""
+    from scipy.stats import spearmanr
+    if group not in TRENDS: raise ValueError(f'no reading of the ablation group {group!r}; choose one of {", ".join(TRENDS)}')
+    if probe not in ABLATION_PROBES: raise ValueError(f'probe must be one of {", ".join(ABLATION_PROBES)}, got {probe!r}')
+    x = ABLATIONS[group][0]; axis, expect = TRENDS[group]
+    g = _content_acc(table, dataset); g = g[(g.sweep_group == group) & g.probe.isin(list(ABLATION_PROBES))]
+    g = g[~g[x].isin(TREND_EXCLUDE.get(group, ()))] if x in g else g.iloc[:0]
     rows = []
     for m in _order(g.method):
-        if not METHODS[m].trainable: continue
-        s = g[g.method == m].groupby(x)['value'].agg(['mean', 'sem', 'count']).sort_index()
+        if not METHODS[m].trainable or _kind(m) not in expect: continue
+        per = {p: g[(g.method == m) & (g.probe == p)].groupby(x)['value'].agg(['mean', 'sem', 'count']).sort_index() for p in ABLATION_PROBES}
+        s = per[probe]
         if len(s) < 2: continue
-        lo, hi = s.iloc[0], s.iloc[-1]
-        change = hi['mean'] - lo['mean']
-        se = math.sqrt(lo['sem'] ** 2 + hi['sem'] ** 2) if min(lo['count'], hi['count']) > 1 else float('nan')
-        words, sign = CROP_EXPECT[_kind(m)]
+        change, se, n = _change(s)
+        words, sign = expect[_kind(m)]
         if sign: v = verdict(sign * change, se).replace('ahead', 'as the paper says').replace('behind', 'against the paper')
         elif math.isnan(se): v = f'one seed: changed by {change:+.1f}'
         else: v = 'holds' if abs(change) <= 2 * se else 'does not hold'
-        rows.append(dict(method=m, kind=_kind(m).replace('simvae', 'generative (SimVAE)'), strongest=s.index[0], weakest=s.index[-1],
-                         acc_strongest=lo['mean'], acc_weakest=hi['mean'], change=change, se=se, seeds=int(min(lo['count'], hi['count'])),
-                         spread=s['mean'].max() - s['mean'].min(), expected=words, verdict=v))
+        rho = spearmanr(s.index, s['mean']).statistic if len(s) > 2 else float('nan')
+        rows.append(dict(group=group, method=m, kind=_kind(m).replace('simvae', 'generative (SimVAE)'), smallest=s.index[0], largest=s.index[-1],
+                         acc_smallest=s['mean'].iloc[0], acc_largest=s['mean'].iloc[-1], change=change, se=se, seeds=n,
+                         spread=s['mean'].max() - s['mean'].min(), rank_corr=float(rho), settings=len(s), axis=axis, expected=words, verdict=v,
+                         **(ch := {f'change_{p}': _change(t)[0] if len(t) > 1 else float('nan') for p, t in per.items()}),
+                         change_mean=float(np.nanmean(list(ch.values())))))   # "on average" over the probes that have a change
     return pd.DataFrame(rows)
+
 
 # %% ../nbs/34_results.ipynb #75e8dd38
 def style_table(summary:pd.DataFrame, probe:str='mlp') -> pd.DataFrame:
