@@ -16,12 +16,12 @@ from .vaes import ALG1_VAR
 
 # %% auto #0
 __all__ = ['PAPER_CSV', 'PAPER_METHODS', 'PAPER_DATASETS', 'VERDICT_RULE', 'CLAIMS', 'MEASURES', 'HEADLINE', 'SHORT_CLAIMS',
-           'BUDGET_MEASURES', 'ABLATIONS', 'ABLATION_SHARED', 'ABLATION_PROBES', 'TRENDS', 'AS_THE_PAPER',
-           'TREND_EXCLUDE', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table', 'paper_vs_ours',
-           'content_vs_style', 'verdict', 'verdicts', 'claim_verdict', 'findings_table', 'findings_markdown',
-           'budget_table', 'curve_name', 'mean_curves', 'crossing', 'crossing_text', 'curve_table', 'finished_curves',
-           'final_points', 'paper_first', 'accuracy_over_views', 'accuracy_over_compute', 'search_choice',
-           'chosen_curves', 'ablation_figure', 'ablation_trend', 'style_table', 'figure5', 'figure6']
+           'BUDGET_MEASURES', 'ABLATIONS', 'ABLATION_SHARED', 'SETTING_NAMES', 'ABLATION_PROBES', 'TRENDS',
+           'AS_THE_PAPER', 'TREND_EXCLUDE', 'summarise', 'paper_numbers', 'paper_table', 'comparison_table',
+           'paper_vs_ours', 'content_vs_style', 'verdict', 'verdicts', 'claim_verdict', 'findings_table',
+           'findings_markdown', 'budget_table', 'curve_name', 'mean_curves', 'crossing', 'crossing_text', 'curve_table',
+           'finished_curves', 'final_points', 'paper_first', 'accuracy_over_views', 'accuracy_over_compute',
+           'search_choice', 'chosen_curves', 'ablation_figure', 'ablation_trend', 'style_table', 'figure5', 'figure6']
 
 # %% ../nbs/34_results.ipynb #2eb91423
 def summarise(df:pd.DataFrame) -> pd.DataFrame:
@@ -436,6 +436,7 @@ ABLATIONS = {   # sweep group: (the setting it varies, a column of sweep_table),
     'aug_jitter': ('jitter', 'colour jitter strength', 'Figure 7, colour jitter'),
 }
 ABLATION_SHARED = {'aug_crop_epochs': {'aug_crop': ('vae',)}}   # group: {another group: methods whose runs there are at this group's budget too}
+SETTING_NAMES = dict(n_views='J', likelihood_var='σ²_x', crop_min='crop scale')   # an ablation's setting, short
 ABLATION_PROBES = {'knn_val': 'kNN (k on validation)', 'linear': 'linear probe', 'mlp': 'MLP probe', 'gmm': 'GMM'}
 
 def _order(methods): return [m for m in PAPER_METHODS if m in set(methods)] + sorted(set(methods) - set(PAPER_METHODS))   # the tables' order, then any other
@@ -449,13 +450,16 @@ def _budget_note(g, x) -> str:
     if r.groupby('method')['epochs'].nunique().max() <= 1:          # one budget per method
         per = r.groupby('method')['epochs'].first()
         note.append(f'{per.iloc[0]} epochs' if len(per) == 1 else 'epochs: ' + ', '.join(f'{PAPER_METHODS.get(m, m)} {e}' for m, e in per.items()))
-    else: note.append(f"epochs at {dict(n_views='J', likelihood_var='σ²_x', crop_min='crop scale').get(x, x)} = " + ', '.join(f'{k:g}: {e}' for k, e in r.groupby(x)['epochs'].first().items()))
+    else: note.append(f"epochs at {SETTING_NAMES.get(x, x)} = " + ', '.join(f'{k:g}: {e}' for k, e in r.groupby(x)['epochs'].first().items()))
     return ': ' + '; '.join(note)
 
 def _ablation_rows(t:pd.DataFrame, group:str) -> pd.DataFrame:
-    "The rows of `group`'s runs, with the runs it shares with another group (`ABLATION_SHARED`: the VAE's cropping runs are at 20 epochs in both framings)."
-    share = ABLATION_SHARED.get(group, {})
-    return t[(t.sweep_group == group) | np.logical_or.reduce([(t.sweep_group == o) & t.method.isin(ms) for o, ms in share.items()] + [np.zeros(len(t), bool)])]
+    """The rows of `group`'s runs, with the runs it shares with another group (`ABLATION_SHARED`: the VAE's cropping runs
+    are at 20 epochs in both framings); none where `group` has no run of its own (shared runs alone are no reading of it)."""
+    keep = t.sweep_group == group
+    if not keep.any(): return t.iloc[:0]
+    for other, methods in ABLATION_SHARED.get(group, {}).items(): keep |= (t.sweep_group == other) & t.method.isin(methods)
+    return t[keep]
 
 def ablation_figure(table:pd.DataFrame,            # sweep_table's rows: the ablation group's runs, and the main runs
                     group:str,                     # a key of ABLATIONS
@@ -467,7 +471,7 @@ def ablation_figure(table:pd.DataFrame,            # sweep_table's rows: the abl
     x, xlabel, paper_fig = ABLATIONS[group]
     t = _content_acc(table, dataset); t = t[t.probe.isin(list(ABLATION_PROBES))]
     g, main = _ablation_rows(t, group), t[t.sweep_group == 'main']
-    if not (g.sweep_group == group).any(): raise ValueError(f'no {group} run on {dataset} in the table')
+    if g.empty: raise ValueError(f'no {group} run on {dataset} in the table')
     methods = _order(g.method)
     fig, axes = plt.subplots(1, len(ABLATION_PROBES), figsize=(3.1 * len(ABLATION_PROBES), 3.1))
     for ax, (p, plabel) in zip(axes, ABLATION_PROBES.items()):
@@ -522,7 +526,6 @@ def ablation_trend(table:pd.DataFrame,               # sweep_table's rows, with 
     if probe not in ABLATION_PROBES: raise ValueError(f'probe must be one of {", ".join(ABLATION_PROBES)}, got {probe!r}')
     x = ABLATIONS[group][0]; axis, expect = TRENDS[group]
     g = _content_acc(table, dataset); g = _ablation_rows(g[g.probe.isin(list(ABLATION_PROBES))], group)
-    if not (g.sweep_group == group).any(): g = g.iloc[:0]              # shared runs alone are not a reading of the group
     g = g[~g[x].isin(TREND_EXCLUDE.get(group, ()))] if x in g else g.iloc[:0]
     rows = []
     for m in _order(g.method):
